@@ -1,0 +1,68 @@
+"""Settings declared as data, with help text: one source for the API, the CLI and the docs.
+
+Build one `Settings` (defaults, or `Settings.from_overrides(...)`) and pass it down; no stage
+reads globals or the environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("max_input_bytes", 20 * 1024 * 1024,
+            "Files larger than this are rejected (E_TOO_LARGE) instead of being read into memory."),
+    Setting("max_article_chars", 200_000,
+            "A single article longer than this is rejected as not being a news article."),
+    Setting("min_article_chars", 20,
+            "An article whose body is shorter than this after cleaning is rejected as empty."),
+    Setting("duplicate_threshold", 0.7,
+            "Estimated Jaccard similarity of normalised word 5-shingles above which an article "
+            "is a near-duplicate (wire copy) of an earlier one."),
+    Setting("event_threshold", 0.30,
+            "Cosine similarity (tf-idf of normalised stems) above which an article joins an event."),
+    Setting("story_threshold", 0.18,
+            "Cosine similarity between event centroids above which two events join one story."),
+    Setting("event_window_days", 3,
+            "An event with no new article for this many days is closed: later articles start a new "
+            "event (they may still join its story)."),
+    Setting("summary_sentences", 3, "Sentences per event summary."),
+    Setting("summary_words", 0, "Word budget per event summary (0: use summary_sentences)."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_input_bytes: int = 20 * 1024 * 1024
+    max_article_chars: int = 200_000
+    min_article_chars: int = 20
+    duplicate_threshold: float = 0.7
+    event_threshold: float = 0.30
+    story_threshold: float = 0.18
+    event_window_days: int = 3
+    summary_sentences: int = 3
+    summary_words: int = 0
+
+    @classmethod
+    def from_overrides(cls, **overrides: Any) -> "Settings":
+        """Defaults with some values replaced; unknown names raise a clear error."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            from marsad.errors import UsageError
+            raise UsageError(f"unknown setting(s): {', '.join(unknown)}",
+                             f"known settings: {', '.join(sorted(known))}")
+        return replace(cls(), **{k: v for k, v in overrides.items() if v is not None})
+
+
+def help_text() -> str:
+    """One line per setting, for `marsad settings` and the README."""
+    return "\n".join(f"{s.name} (default {s.default!r}): {s.help}" for s in SETTINGS)

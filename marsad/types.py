@@ -1,0 +1,195 @@
+"""The records that flow between marsad's stages.
+
+Every record is a frozen dataclass so stages stay plain functions over values: a distributed
+engine can map them, a store can serialise them, and no stage can mutate another's output.
+This module imports nothing of marsad's (it is the leaf of the package).
+
+Offsets (`start`, `end`) are always Python string indexes (code points, end exclusive) into the
+`text` of the document they name; `text` keeps the article's original characters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+EntityType = Literal["PER", "ORG", "LOC", "MISC"]
+QuoteKind = Literal["direct", "indirect"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open character range [start, end) in a document's text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One article as a reader found it, before cleaning.
+
+    `text` is already decoded (readers own encodings) but otherwise untouched: it may still start
+    with a headline line, a dateline, a byline, and end with page furniture.
+    """
+
+    path: str | None                 # file path, or the record's url, or None
+    text: str
+    id: str | None = None            # the record's own id (JSON input) or the file stem
+    title: str | None = None         # a headline given by metadata (JSON, HTML <title>)
+    source: str | None = None        # outlet named by metadata
+    url: str | None = None
+    published: str | None = None     # as given by metadata; cleaned to ISO later
+    author: str | None = None
+    title_in_text: bool = True       # plain text: the first line may be the headline
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One cleaned article: the unit every later stage works on."""
+
+    id: str
+    path: str | None
+    title: str | None
+    source: str | None
+    dateline: str | None
+    byline: str | None
+    published: str | None            # ISO date (YYYY-MM-DD or full timestamp) when known
+    language: str                    # "ar", or another ISO 639-1 code, or "und"
+    text: str                        # body with headline/dateline/byline/furniture removed
+    removed: tuple[str, ...] = ()    # what was cut off, verbatim
+    sentences: tuple[Span, ...] = ()
+    duplicate_of: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of a named entity in one document."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    type: EntityType
+
+
+@dataclass(frozen=True)
+class Entity:
+    """Mentions across documents merged into one real-world entity."""
+
+    id: str
+    type: EntityType
+    name: str                        # canonical display form
+    aliases: tuple[str, ...]         # every surface form merged here (clitics stripped)
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A statement attributed to a speaker in one document.
+
+    Extraction fills `speaker_mention` (the span in the article that names the speaker);
+    linking later fills `speaker` with the entity id.
+    """
+
+    id: str
+    doc: str
+    start: int
+    end: int
+    text: str
+    kind: QuoteKind
+    speaker_text: str | None
+    cue: str | None
+    speaker: str | None = None                  # entity id, or None when unknown/anonymous
+    speaker_mention: Span | None = None
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with what it counts, e.g. "4 آلاف طلعة" -> 4000 طلعة."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    value: float
+    unit: str | None
+
+
+@dataclass(frozen=True)
+class DocumentAnalysis:
+    """Everything the per-article stages found in one document.
+
+    This is the output of the map side of the pipeline: computed once per article, stored, and
+    never recomputed when other articles arrive.
+    """
+
+    document: Document
+    mentions: tuple[Mention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    """Articles reporting one real-world happening."""
+
+    id: str
+    title: str
+    documents: tuple[str, ...]
+    sources: tuple[str, ...]         # independent outlets (copies counted once)
+    date: str | None
+    story: str | None = None
+
+
+@dataclass(frozen=True)
+class Story:
+    """Events that belong to one longer topic."""
+
+    id: str
+    title: str
+    events: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    text: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    event: str
+    sentences: tuple[SummarySentence, ...]
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An input that could not be processed, and why (reported, never fatal to the run)."""
+
+    input: str                       # path (plus ":line N" for a JSON Lines record)
+    code: str                        # stable machine code, e.g. "E_EMPTY"
+    reason: str                      # human sentence naming what is wrong
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The whole result of a run: what the analysis JSON file serialises."""
+
+    documents: tuple[Document, ...]
+    entities: tuple[Entity, ...]
+    quotes: tuple[Quote, ...]
+    quantities: tuple[Quantity, ...]
+    events: tuple[Event, ...]
+    stories: tuple[Story, ...]
+    summaries: tuple[Summary, ...]
+    rejected: tuple[Rejection, ...] = ()
