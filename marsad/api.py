@@ -1,0 +1,44 @@
+"""The library API that the CLI (and notebooks, scripts, the web layer) call."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from marsad.arabic.sentences import split_sentences
+from marsad.errors import InputError
+from marsad.explain.summaries import summarize_document
+from marsad.ingest import read_inputs
+from marsad.ingest.clean import clean_record
+from marsad.pipeline import run
+from marsad.settings import Settings
+from marsad.types import Analysis, Document, Rejection
+
+
+def analyze(inputs: Sequence[str | Path], settings: Settings | None = None) -> Analysis:
+    """Read files/folders of articles and return the whole analysis (no progress output)."""
+    return run(inputs, settings or Settings())
+
+
+def read_document(path: str | Path, settings: Settings | None = None) -> Document:
+    """The first article of one input file, cleaned and split into sentences."""
+    settings = settings or Settings()
+    for item in read_inputs([path], settings):
+        if isinstance(item, Rejection):
+            raise InputError(item.input, item.reason, code=item.code)
+        document = clean_record(item, settings)
+        return replace(document, sentences=tuple(split_sentences(document.text)))
+    raise InputError(str(path), "no article found")
+
+
+def summarize_file(path: str | Path, settings: Settings | None = None, *,
+                   n_sentences: int | None = None, n_words: int | None = None) -> list[str]:
+    """Single-document extractive summary: the chosen sentences in reading order."""
+    settings = settings or Settings()
+    document = read_document(path, settings)
+    if n_sentences is None and n_words is None:
+        n_sentences = settings.summary_sentences
+    spans = summarize_document(document.text, document.sentences,
+                               n_sentences=n_sentences, n_words=n_words)
+    return [" ".join(document.text[s.start:s.end].split()) for s in spans]

@@ -1,0 +1,193 @@
+"""The `marsad` command: thin wrappers that parse arguments, call the library, print.
+
+Exit codes: 0 the work was done (even if some inputs were rejected); 1 nothing could be
+processed; 2 wrong arguments or an unusable store/output path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from marsad import __version__
+from marsad.errors import MarsadError, UsageError
+from marsad.settings import Settings, help_text
+
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+DEFAULT_DB = "marsad.sqlite"
+
+
+def _progress_factory(quiet: bool):
+    """A tqdm progress bar on stderr, or nothing with --quiet."""
+    def progress(items: Iterable, label: str) -> Iterable:
+        if quiet:
+            return items
+        from tqdm import tqdm
+        return tqdm(items, desc=label, unit=" art", file=sys.stderr, mininterval=0.5,
+                    dynamic_ncols=True, leave=False)
+    return progress
+
+
+def _say(args: argparse.Namespace, message: str) -> None:
+    if not args.quiet:
+        print(message, file=sys.stderr)
+
+
+def _report_rejections(rejected: Sequence, args: argparse.Namespace) -> None:
+    # Rejections are printed even with --quiet: a script must be able to see what was skipped.
+    for rejection in rejected:
+        print(f"marsad: rejected {rejection.input}: {rejection.reason} [{rejection.code}]",
+              file=sys.stderr)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_overrides(
+        summary_sentences=getattr(args, "summary_sentences", None),
+        max_input_bytes=getattr(args, "max_input_mb", None) and args.max_input_mb * 1024 * 1024,
+    )
+
+
+def _write_outputs(analysis, args: argparse.Namespace) -> None:
+    from marsad.export.html_report import write_html
+    from marsad.export.json_contract import write_json
+    if args.json:
+        write_json(analysis, Path(args.json))
+        _say(args, f"analysis: {args.json}")
+    if args.html:
+        index = write_html(analysis, Path(args.html))
+        _say(args, f"report: {index}")
+
+
+def _summary_line(analysis) -> str:
+    return (f"{len(analysis.documents)} articles, {len(analysis.rejected)} rejected, "
+            f"{len(analysis.entities)} entities, {len(analysis.quotes)} quotes, "
+            f"{len(analysis.events)} events in {len(analysis.stories)} stories")
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from marsad.pipeline import run
+    if not args.json and not args.html:
+        raise UsageError("nothing to write", "pass --json FILE and/or --html DIR")
+    analysis = run(args.inputs, _settings(args), _progress_factory(args.quiet))
+    _report_rejections(analysis.rejected, args)
+    _say(args, _summary_line(analysis))
+    if not analysis.documents:
+        print("marsad: no article could be processed", file=sys.stderr)
+        return EXIT_NOTHING
+    _write_outputs(analysis, args)
+    return EXIT_OK
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from marsad.pipeline import ingest
+    from marsad.store import Store
+    with Store(args.db) as store:
+        result = ingest(args.inputs, store, _settings(args), _progress_factory(args.quiet))
+    _report_rejections(result.rejected, args)
+    _say(args, f"{result.added} added, {result.unchanged} already stored, "
+               f"{len(result.rejected)} rejected; {result.total} articles in {args.db}")
+    if result.added + result.unchanged == 0:
+        print("marsad: no article could be processed", file=sys.stderr)
+        return EXIT_NOTHING
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from marsad.pipeline import analyze_store
+    from marsad.store import Store
+    if not Path(args.db).exists():
+        raise UsageError(f"{args.db}: no such store", "run `marsad ingest INPUT... --db PATH` first")
+    if not args.json and not args.html:
+        raise UsageError("nothing to write", "pass --json FILE and/or --html DIR")
+    with Store(args.db) as store:
+        analysis = analyze_store(store, _settings(args))
+    _say(args, _summary_line(analysis))
+    if not analysis.documents:
+        print(f"marsad: the store {args.db} holds no article", file=sys.stderr)
+        return EXIT_NOTHING
+    _write_outputs(analysis, args)
+    return EXIT_OK
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    from marsad.api import summarize_file
+    settings = _settings(args)
+    sentences = summarize_file(args.file, settings, n_sentences=args.sentences,
+                               n_words=args.words)
+    for sentence in sentences:
+        print(sentence)
+    return EXIT_OK if sentences else EXIT_NOTHING
+
+
+def cmd_settings(_args: argparse.Namespace) -> int:
+    print(help_text())
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="marsad", description="Arabic news, understood: entities, quotes, events, "
+        "stories and cited summaries from many outlets, offline.")
+    parser.add_argument("--version", action="version", version=f"marsad {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
+        p.add_argument("--summary-sentences", type=int, metavar="N",
+                       help="sentences per event summary")
+        p.add_argument("--max-input-mb", type=int, metavar="MB",
+                       help="reject input files larger than this (default 20)")
+
+    p = sub.add_parser("analyze", help="analyse articles and write the analysis file/report")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (recursive)")
+    p.add_argument("--json", metavar="FILE", help="write the analysis JSON here")
+    p.add_argument("--html", metavar="DIR", help="write the HTML report (DIR/index.html)")
+    common(p)
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("ingest", help="analyse articles into an embedded store (incremental)")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (recursive)")
+    p.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"store file ({DEFAULT_DB})")
+    common(p)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("report", help="analysis file/report over everything in a store")
+    p.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"store file ({DEFAULT_DB})")
+    p.add_argument("--json", metavar="FILE", help="write the analysis JSON here")
+    p.add_argument("--html", metavar="DIR", help="write the HTML report (DIR/index.html)")
+    common(p)
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("summarize", help="extractive summary of one article, a sentence a line")
+    p.add_argument("file", help="one article (.txt, .html, or a one-record .json)")
+    budget = p.add_mutually_exclusive_group()
+    budget.add_argument("--sentences", type=int, metavar="N", help="number of sentences")
+    budget.add_argument("--words", type=int, metavar="N", help="word budget")
+    common(p)
+    p.set_defaults(func=cmd_summarize)
+
+    p = sub.add_parser("settings", help="list the settings with their defaults and help")
+    p.set_defaults(func=cmd_settings, quiet=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"marsad: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except MarsadError as exc:
+        print(f"marsad: {exc} [{exc.code}]", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("marsad: interrupted; stored articles are kept", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

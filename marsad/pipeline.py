@@ -1,0 +1,268 @@
+"""The only module that knows the order of marsad's stages.
+
+Two halves, so a distributed engine can run the first one without change:
+- the *document* stages (`analyze_record`): clean -> sentences -> mentions -> quotes ->
+  quantities, a pure function of one article;
+- the *collection* stages (`analyze_collection`): near-duplicates -> entity linking ->
+  events and stories -> summaries, over all documents in arrival order.
+
+A failure of any stage on one article becomes a `Rejection` naming the input and the stage, and
+the run goes on with the other articles.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from marsad.arabic.sentences import split_sentences
+from marsad.errors import E_DUPLICATE_ID, E_STAGE, InputError, MarsadError
+from marsad.explain.summaries import summarize_event
+from marsad.extract.linking import link_entities
+from marsad.extract.ner import find_mentions
+from marsad.extract.quantities import find_quantities
+from marsad.extract.quotes import find_quotes
+from marsad.group.duplicates import DuplicateIndex
+from marsad.group.events import group_events
+from marsad.ingest import read_inputs
+from marsad.ingest.clean import clean_record
+from marsad.settings import Settings
+from marsad.store import Store, text_digest
+from marsad.types import (Analysis, Document, DocumentAnalysis, Quote, RawRecord, Rejection)
+
+DOCUMENT_STAGES = ("clean", "sentences", "entities", "quotes", "quantities")
+COLLECTION_STAGES = ("duplicates", "linking", "events", "summaries")
+
+
+@dataclass
+class StageTimes:
+    """Seconds spent per stage, accumulated over a run (for the throughput benchmark)."""
+
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def add(self, stage: str, started: float) -> None:
+        self.seconds[stage] += time.perf_counter() - started
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """An article already seen (same id, same text): skipped, not an error."""
+
+    id: str
+    input: str
+
+
+class _StageFailed(Exception):
+    def __init__(self, stage: str, cause: Exception) -> None:
+        super().__init__(f"stage '{stage}' failed: {type(cause).__name__}: {cause}")
+        self.stage = stage
+
+
+def analyze_record(record: RawRecord, settings: Settings,
+                   times: StageTimes | None = None) -> DocumentAnalysis:
+    """Run the document stages on one article (raises InputError for a bad article)."""
+    times = times if times is not None else StageTimes()
+    started = time.perf_counter()
+    document = clean_record(record, settings)  # InputError propagates: it is the input's fault
+    times.add("clean", started)
+
+    def stage(name: str, fn: Callable[[], object]) -> object:
+        begun = time.perf_counter()
+        try:
+            return fn()
+        except Exception as exc:  # noqa: BLE001 - any bug in a stage must not stop the batch
+            raise _StageFailed(name, exc) from exc
+        finally:
+            times.add(name, begun)
+
+    sentences = stage("sentences", lambda: tuple(split_sentences(document.text)))
+    document = replace(document, sentences=sentences)
+    mentions = stage("entities", lambda: tuple(find_mentions(document)))
+    quotes = stage("quotes", lambda: tuple(find_quotes(document, mentions)))
+    quantities = stage("quantities", lambda: tuple(find_quantities(document)))
+    return DocumentAnalysis(document, mentions, quotes, quantities)
+
+
+def analyze_records(records: Iterable[RawRecord | Rejection], settings: Settings,
+                    times: StageTimes | None = None,
+                    seen: dict[str, str] | None = None,
+                    ) -> Iterator[DocumentAnalysis | Rejection | Repeat]:
+    """Map `analyze_record` over records, turning every failure into a Rejection.
+
+    `seen` maps document ids already taken to their text digest (the store passes its own), so
+    a repeated article is skipped and a clash of different articles on one id is reported.
+    """
+    seen = seen if seen is not None else {}
+    for record in records:
+        if isinstance(record, Rejection):
+            yield record
+            continue
+        name = record.path or record.id or "<record>"
+        try:
+            analysis = analyze_record(record, settings, times)
+        except InputError as exc:
+            yield Rejection(name, exc.code, exc.reason if exc.reason else str(exc))
+            continue
+        except _StageFailed as exc:
+            yield Rejection(name, E_STAGE, f"{exc} (a marsad bug: please report it)")
+            continue
+        document = analysis.document
+        unique = _unique_id(document, record, seen)
+        if unique is None:
+            yield Repeat(document.id, name)  # the very same article again: nothing to do
+            continue
+        if isinstance(unique, Rejection):
+            yield unique
+            continue
+        if unique != document.id:
+            analysis = _rename(analysis, unique)
+        seen[unique] = text_digest(analysis.document.text)
+        yield analysis
+
+
+def _unique_id(document: Document, record: RawRecord,
+               seen: dict[str, str]) -> str | Rejection | None:
+    """The id this document gets: its own, a disambiguated file id, None for a repeat."""
+    taken = seen.get(document.id)
+    if taken is None:
+        return document.id
+    if taken == text_digest(document.text):
+        return None
+    file_derived = record.path is not None and Path(record.path).stem == document.id
+    if not file_derived:
+        return Rejection(record.path or document.id, E_DUPLICATE_ID,
+                         f"id '{document.id}' is already used by a different article; "
+                         "give each record a unique id")
+    for n in range(2, 10_000):
+        candidate = f"{document.id}-{n}"
+        if candidate not in seen:
+            return candidate
+    return Rejection(record.path or document.id, E_DUPLICATE_ID, "too many files share this name")
+
+
+def _rename(analysis: DocumentAnalysis, new_id: str) -> DocumentAnalysis:
+    """The same analysis under another document id (all records that name the doc)."""
+    return DocumentAnalysis(
+        replace(analysis.document, id=new_id),
+        tuple(replace(m, doc=new_id) for m in analysis.mentions),
+        tuple(replace(q, doc=new_id, id=q.id.replace(analysis.document.id, new_id, 1))
+              for q in analysis.quotes),
+        tuple(replace(q, doc=new_id) for q in analysis.quantities),
+    )
+
+
+def analyze_collection(analyses: Sequence[DocumentAnalysis], settings: Settings,
+                       rejected: Sequence[Rejection] = (),
+                       times: StageTimes | None = None) -> Analysis:
+    """Run the collection stages over documents in arrival order and assemble the Analysis."""
+    times = times if times is not None else StageTimes()
+
+    started = time.perf_counter()
+    index = DuplicateIndex(settings.duplicate_threshold)
+    duplicate_of: dict[str, str | None] = {}
+    for analysis in analyses:
+        duplicate_of[analysis.document.id] = index.add(analysis.document.id,
+                                                       analysis.document.text)
+    analyses = [DocumentAnalysis(replace(a.document, duplicate_of=duplicate_of[a.document.id]),
+                                 a.mentions, a.quotes, a.quantities) for a in analyses]
+    times.add("duplicates", started)
+
+    started = time.perf_counter()
+    entities, linked_quotes = link_entities(analyses)
+    times.add("linking", started)
+
+    started = time.perf_counter()
+    events, stories = group_events(analyses, duplicate_of, settings)
+    times.add("events", started)
+
+    started = time.perf_counter()
+    by_id = {a.document.id: a for a in analyses}
+    summaries = tuple(summarize_event(event, by_id, settings) for event in events)
+    times.add("summaries", started)
+
+    quantities = tuple(q for a in analyses for q in a.quantities)
+    return Analysis(
+        documents=tuple(a.document for a in analyses),
+        entities=tuple(entities),
+        quotes=_number_quotes(linked_quotes),
+        quantities=quantities,
+        events=tuple(events),
+        stories=tuple(stories),
+        summaries=summaries,
+        rejected=tuple(rejected),
+    )
+
+
+def _number_quotes(quotes: Iterable[Quote]) -> tuple[Quote, ...]:
+    """Quote ids Q1, Q2... in document order, unique in the file."""
+    return tuple(replace(q, id=f"Q{n}") for n, q in enumerate(quotes, start=1))
+
+
+ProgressFactory = Callable[[Iterable, str], Iterable]
+
+
+def _no_progress(items: Iterable, _label: str) -> Iterable:
+    return items
+
+
+def run(inputs: Sequence[str | Path], settings: Settings | None = None,
+        progress: ProgressFactory = _no_progress,
+        times: StageTimes | None = None) -> Analysis:
+    """Read every input, analyse every article and the collection: the whole batch job."""
+    settings = settings or Settings()
+    analyses: list[DocumentAnalysis] = []
+    rejected: list[Rejection] = []
+    records = read_inputs(inputs, settings)
+    for item in progress(analyze_records(records, settings, times), "articles"):
+        if isinstance(item, Rejection):
+            rejected.append(item)
+        elif isinstance(item, DocumentAnalysis):
+            analyses.append(item)
+    return analyze_collection(analyses, settings, rejected, times)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What one `ingest` call did to a store."""
+
+    added: int
+    unchanged: int
+    rejected: tuple[Rejection, ...]
+    total: int
+
+
+def ingest(inputs: Sequence[str | Path], store: Store, settings: Settings | None = None,
+           progress: ProgressFactory = _no_progress,
+           times: StageTimes | None = None) -> IngestResult:
+    """Analyse new articles and keep them in the store; repeats change nothing."""
+    settings = settings or Settings()
+    seen = store.known_texts()
+    added = unchanged = 0
+    rejected: list[Rejection] = []
+    for item in progress(analyze_records(read_inputs(inputs, settings), settings, times, seen),
+                         "articles"):
+        if isinstance(item, Repeat):
+            unchanged += 1
+            continue
+        if isinstance(item, Rejection):
+            rejected.append(item)
+            store.add_rejection(item)
+            continue
+        try:
+            if store.add(item):
+                added += 1
+        except MarsadError as exc:
+            rejection = Rejection(item.document.path or item.document.id, exc.code, str(exc))
+            rejected.append(rejection)
+            store.add_rejection(rejection)
+    return IngestResult(added, unchanged, tuple(rejected), store.count())
+
+
+def analyze_store(store: Store, settings: Settings | None = None,
+                  times: StageTimes | None = None) -> Analysis:
+    """The collection stages over everything stored, in arrival order."""
+    settings = settings or Settings()
+    return analyze_collection(list(store.analyses()), settings, store.rejections(), times)

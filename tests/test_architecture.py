@@ -1,0 +1,71 @@
+"""The package layering of HOUSE_STYLE.md, checked by parsing imports (arrows point one way)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "marsad"
+BASE = {"types", "errors", "settings"}
+# layer -> layers it may import (besides itself)
+ALLOWED: dict[str, set[str]] = {
+    "types": set(),
+    "errors": set(),
+    "settings": {"errors"},
+    "arabic": BASE,
+    "ingest": BASE | {"arabic"},
+    "extract": BASE | {"arabic"},
+    "group": BASE | {"arabic"},
+    "explain": BASE | {"arabic", "group"},
+    "store": {"types", "errors"},
+    "export": BASE | {"arabic"},
+    "pipeline": BASE | {"arabic", "ingest", "extract", "group", "explain", "store"},
+    "api": BASE | {"arabic", "ingest", "extract", "group", "explain", "store", "pipeline"},
+    "cli": BASE | {"arabic", "ingest", "extract", "group", "explain", "store", "pipeline",
+                   "export", "api", "__init__"},
+    "__init__": {"api"},
+}
+
+
+def _layer(path: Path) -> str:
+    rel = path.relative_to(PACKAGE)
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+
+
+def _marsad_imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "marsad":
+                if len(parts) > 1:
+                    found.add(parts[1])
+                else:  # `from marsad import x`
+                    found.update(alias.name for alias in node.names)  # type: ignore[union-attr]
+    return found
+
+
+MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_follow_the_layers(path: Path) -> None:
+    layer = _layer(path)
+    assert layer in ALLOWED, f"new layer {layer}: add it to ALLOWED with its allowed imports"
+    wrong = {name for name in _marsad_imports(path) - {layer, "__version__"}
+             if name not in ALLOWED[layer]}
+    assert not wrong, f"{path.relative_to(PACKAGE)} ({layer}) must not import {sorted(wrong)}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_modules_stay_small(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").count("\n")
+    assert lines < 600, f"{path.name} has {lines} lines: split it by job"
