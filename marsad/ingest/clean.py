@@ -1,0 +1,559 @@
+"""Cleaning one article: headline, dateline and agency, byline, page furniture, date, language.
+
+The body keeps the original characters: everything cut is a whole line, a prefix of the first
+paragraph (the dateline "القاهرة (رويترز) -") or a tail of the last one (tags, "(رويترز)"),
+so `Document.text` is the input with pieces taken out, and every cut piece is kept verbatim in
+`Document.removed`. Matching is done on a folded view of each line (hamza, ى, ة, controls,
+tatweel) mapped back to the original by offsets, so "أ ف ب" and "ا ف ب", or a dateline with a
+right-to-left mark inside, are recognised without touching the text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from marsad.arabic.normalize import fold, normalize, strip_controls
+from marsad.errors import E_EMPTY, E_TOO_LARGE, InputError
+from marsad.ingest.language import detect_language
+from marsad.settings import Settings
+from marsad.types import Document, RawRecord
+
+# Canonical name -> other spellings. Wires first: a wire named in a dateline is the source.
+AGENCIES: dict[str, tuple[str, ...]] = {
+    "واس": ("وكالة الأنباء السعودية",), "سانا": (), "قنا": (), "وام": (), "بنا": (),
+    "كونا": (), "العمانية": (), "بترا": (), "وفا": (), "سبأ": (), "واج": (), "وات": (),
+    "أ ش أ": (), "رويترز": ("Reuters",), "أ ف ب": ("فرانس برس", "الفرنسية", "AFP"),
+    "أ ب": ("أسوشيتد برس", "اسوشيتدبرس", "AP"), "د ب أ": ("dpa", "الألمانية"),
+    "سبوتنيك": (), "الأناضول": (), "تاس": (), "نوفوستي": ("ريا نوفوستي",), "إرنا": (),
+    "فارس": (), "تسنيم": (), "مهر": (), "شينخوا": (), "يونهاب": (), "كيودو": (), "إفي": (),
+    "آكي": (), "معا": (), "روسيا اليوم": ("آر تي", "RT"), "سي إن إن": ("CNN",),
+    "بي بي سي": ("BBC",), "سكاي نيوز عربية": ("سكاي نيوز",),
+}
+# Newspapers and sites that name themselves in bylines ("لجين الأحمدي – عين اليوم").
+# City names that are also papers (الرياض، المدينة) are left out: as places they are commoner.
+OUTLETS: dict[str, tuple[str, ...]] = {
+    "عكاظ": (), "عين اليوم": (), "الوئام": (), "سبق": (), "اليوم": (), "الجزيرة": (),
+    "الشرق الأوسط": ("الشرق الأوسط أونلاين",), "الاقتصادية": ("الاقتصادية الإلكترونية",), "الرياضية": (), "الوطن": (), "الحياة": (),
+    "الأهرام": (), "المصري اليوم": (), "اليوم السابع": (), "الشروق": (), "العربية": ("العربية نت",),
+    "الخليج": (), "البيان": (), "الاتحاد": (), "القدس العربي": (), "النهار": (), "الأخبار": (),
+    "الرأي": (), "الغد": (), "الدستور": (), "القبس": (), "الراية": (), "الشرق": (), "هسبريس": (),
+}
+# Words in a dateline that name neither a place nor a person ("عين اليوم – متابعات").
+GENERIC = frozenset(fold(w) for w in (
+    "متابعات", "متابعة", "خاص", "وكالات", "الوكالات", "مراسلنا", "مراسلون", "المحرر", "محرر", "تقرير",
+    "ترجمة", "فريق التحرير", "المحليات", "الأخبار المحلية"))
+# Places (multi-word ones especially) so "سان فرانسيسكو - رويترز" is a place, not a person.
+PLACES = frozenset(fold(w) for w in (
+    "سان فرانسيسكو", "نيويورك", "نيو يورك", "لوس أنجلوس", "مكة المكرمة", "المدينة المنورة",
+    "الدار البيضاء", "أبو ظبي", "أبوظبي", "شرم الشيخ", "خميس مشيط", "حفر الباطن", "رام الله",
+    "بيت لحم", "دير الزور", "هونغ كونغ", "إسلام آباد", "كوالالمبور", "الرياض", "جدة", "دمشق",
+    "القاهرة", "بيروت", "بغداد", "عمان", "عمّان", "موسكو", "واشنطن", "لندن", "باريس", "أنقرة",
+    "إسطنبول", "اسطنبول", "طهران", "الدوحة", "الكويت", "المنامة", "مسقط", "صنعاء", "عدن",
+    "الخرطوم", "طرابلس", "تونس", "الجزائر", "الرباط", "غزة", "القدس", "حلب", "حمص", "إدلب",
+    "درعا", "اللاذقية", "أبها", "الدمام", "تبوك", "حائل", "بريدة", "الطائف", "جنيف", "برلين",
+    "بروكسل", "بكين", "طوكيو", "سوتشي", "عسير", "جازان", "جيزان", "نجران", "الخبر", "القطيف",
+    "الأحساء", "ينبع", "سكاكا", "عرعر", "الباحة", "القصيم", "الجوف", "الظهران", "دبي",
+    "الشارقة", "البصرة", "الموصل", "أربيل", "بنغازي", "الإسكندرية", "نواكشوط", "كابول",
+    "نيودلهي", "فيينا", "روما", "مدريد", "أثينا", "كييف", "آستانة", "أستانا", "الأمم المتحدة",
+    "المدينة", "مكة", "عمان", "الخليل", "نابلس", "جنين", "الفلوجة", "كربلاء", "النجف", "مأرب",
+    "تعز", "الحديدة", "عفرين", "منبج", "الرقة", "حماة", "القامشلي"))
+
+
+def _compact(text: str) -> str:
+    """Lookup key: folded, without dots and spaces, so "أ. ف. ب." and "ا ف ب" meet."""
+    return re.sub(r"[.\s]+", "", fold(text))
+
+
+# Words that occur in sentences but never in a place or person name: a dateline part with one
+# of them is prose ("رويترز: ارتفعت أسعار النفط اليوم" is a headline, not a byline).
+_PROSE_WORDS = frozenset(fold(w) for w in (
+    "في", "من", "على", "إلى", "عن", "أن", "إن", "قال", "قد", "لا", "ما", "هذا", "هذه", "التي",
+    "الذي", "اليوم", "أمس", "مع", "بعد", "قبل", "حتى", "كان", "عند", "كل", "أو", "ثم", "لم", "لن",
+    "يجب", "غدا", "هل", "ليس", "بين", "حول", "ضد", "منذ", "خلال"))
+
+
+def _alias_table(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {_compact(alias): name for name, aliases in table.items()
+            for alias in (name, *aliases)}
+
+
+def _alias_pattern(table: dict[str, tuple[str, ...]], skip: frozenset[str] = frozenset()) -> str:
+    """Regex alternation of every spelling, dots and spaces between letters optional."""
+    aliases = {fold(alias) for name, aliases in table.items() for alias in (name, *aliases)}
+    patterns = [r"[.\s]*".join(re.escape(token) for token in re.split(r"[.\s]+", alias) if token)
+                + (r"\.?" if len(alias.replace(" ", "")) <= 3 else "")
+                for alias in sorted(aliases - skip, key=len, reverse=True)]
+    return "|".join(patterns)
+
+
+_AGENCY_BY_KEY = _alias_table(AGENCIES)
+_OUTLET_BY_KEY = _alias_table(OUTLETS)
+
+_DASH = "-–—‒−_/"
+_SPLIT = re.compile(r"\s*(?:[" + re.escape(_DASH) + r"|:]|\(|\))\s*")
+_QUOTES = "«»\"“”'‘’"
+_SENTENCE_END = ".!?؟…"
+_NAMED_ALT = _alias_pattern({**AGENCIES, **OUTLETS})
+# Names that are also ordinary words ("اليوم" today, "معا" together): not after a bare dash.
+_AMBIGUOUS = frozenset(fold(w) for w in (
+    "اليوم", "الوطن", "الشرق", "الرأي", "الغد", "الأخبار", "الحياة", "الخليج", "الاتحاد",
+    "البيان", "الدستور", "النهار", "العربية", "الجزيرة", "الشروق", "الراية", "فارس", "مهر",
+    "معا", "وات", "بنا", "وام"))
+_DASHED_ALT = _alias_pattern({**AGENCIES, **OUTLETS}, _AMBIGUOUS)
+# Inline datelines at the start of a paragraph (on the folded view of the line).
+_INLINE = (
+    # القاهرة (رويترز) -      دمشق (أ ف ب):
+    re.compile(r"^(?P<head>[^\n()]{1,40}?\(\s*[«\"“]?(?:" + _NAMED_ALT + r")[»\"”]?\s*\))"
+               r"\s*[" + re.escape(_DASH) + r":]?\s*"),
+    # (د ب أ) -
+    re.compile(r"^(?P<head>\(\s*(?:" + _NAMED_ALT + r")\s*\))\s*[" + re.escape(_DASH) + r":]?\s*"),
+    # موسكو-سانا    سوتشي- سبوتنيك.    واشنطن – «الشرق الأوسط»:
+    re.compile(r"^(?P<head>\S+(?: \S+){0,2}?\s*[" + re.escape(_DASH) + r"]\s*[«\"“]?(?:"
+               + _DASHED_ALT + r")[»\"”]?)(?:\s*[" + re.escape(_DASH) + r":.،,]\s*|\s+)"),
+    # خالد خليل- سبق:    بدر الجبل – سبق- تبوك:    الجزيرة - واس:
+    re.compile(r"^(?P<head>[^\n:.،]{2,60}?):\s*"),
+)
+_BYLINE_MARKER = re.compile(r"^(?:كتب|كتبت|بقلم|اعداد|تقرير|حوار|تحرير|متابعه|by)\s*[:" +
+                            re.escape(_DASH) + r"]?\s*(?P<name>.+)$", re.I)
+_WIRE_DATE = re.compile(r"^(?P<place>[^\d]{2,40}?)\s+\d{1,2}\s.*\s(?P<agency>\S+(?: \S+){0,2})$")
+_FURNITURE_CORE = frozenset(fold(w) for w in (
+    "تعليق", "تعليقا", "تعليقات", "التعليقات", "شارك", "شاركها", "مشاركة", "طباعة", "اطبع",
+    "الطباعة", "tweet", "share", "print", "email", "e-mail", "facebook", "twitter", "whatsapp",
+    "telegram", "فيسبوك", "فيس", "تويتر", "واتساب", "تلغرام", "تيليجرام", "غرد", "إعجاب",
+    "comments", "comment", "pinterest", "linkedin", "إرسال", "ارسل", "أرسل", "المشاركة"))
+_FURNITURE_EXTRA = frozenset(fold(w) for w in (
+    "أضف", "اضف", "إضافة", "لصديق", "صديق", "إلى", "الى", "البريد", "الإلكتروني", "الالكتروني",
+    "بوك", "واتس", "اب", "حفظ", "نسخ", "الرابط", "الخبر", "هذا", "المقال", "عبر", "على", "via",
+    "google", "بلس", "like", "عدد", "القراءات", "مشاهدة", "و", "or", "and", "add"))
+_FURNITURE_PREFIX = tuple(fold(w) for w in (
+    "المصدر:", "المصدر :", "تابعونا على", "تابعنا على", "رابط الخبر", "رابط المقال",
+    "رابط مختصر", "الوسوم", "وسوم:", "كلمات مفتاحية", "كلمات دلالية", "سمات:", "جميع الحقوق محفوظة", "حقوق النشر", "انقر هنا", "اضغط هنا", "tags:",
+    "read more", *(prefix + sep for prefix in ("اقرأ أيضا", "إقرأ أيضا", "شاهد أيضا", "طالع أيضا")
+                   for sep in (":", " :"))))
+_FURNITURE_EXACT = frozenset(fold(w) for w in ("انتهى", "النهاية", "تعليقك", "شارك برأيك"))
+# Headers of a trailing block of links to other articles: the block goes with them.
+_RELATED_PREFIX = tuple(fold(w) for w in (
+    "اقرأ أيضا", "إقرأ أيضا", "اقرأ ايضاً", "اقرأ المزيد", "مواضيع ذات صلة", "أخبار ذات صلة",
+    "مقالات ذات صلة", "موضوعات ذات صلة", "شاهد أيضا", "طالع أيضا", "الأكثر قراءة",
+    "related", "see also"))
+_TIMESTAMP = re.compile(r"^\d{1,2}:\d{2}(?:\s*(?:ت\s*م|ت\.م|gmt|utc))?$", re.I)
+_LINK_ONLY = re.compile(r"^(?:https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$", re.I)
+_SYMBOLS_ONLY = re.compile(r"^[\W_]+$")
+# Trailing tags ("... نهاية الخبر. سمات الجوف حريق") and wire credit ("... . (رويترز)").
+_TAIL_TAGS = re.compile(r"(?<=[" + re.escape(_SENTENCE_END + _QUOTES) + r"])\s+سمات\s+[^.،!؟:\n]{2,200}$")
+_TAIL_AGENCY = re.compile(r"(?<=[" + re.escape(_SENTENCE_END + _QUOTES) + r"])\s*\(\s*(?P<name>"
+                          + _NAMED_ALT + r")\s*\)\s*$")
+_SPACES = re.compile(r"\s+")
+_TATWEEL_DASH = re.compile(r"(?:(?<=\s)|^)\u0640+|\u0640+(?=\s|$)")
+
+
+def _view(text: str) -> tuple[str, list[int] | range]:
+    """Folded `text` for matching, and for each of its characters the original index.
+
+    The offsets have one more entry (len(text)) so a view end maps too. A tatweel between
+    spaces is read as a dash ("موسكو ـ سانا"); elsewhere it is decoration and folds away.
+    """
+    if "\u0640" in text:
+        # Length-preserving, so offsets into this string are offsets into `text`.
+        text = _TATWEEL_DASH.sub("-", text)
+    normalized = normalize(text)
+    if normalized.offsets is None:
+        return normalized.text, range(len(text) + 1)
+    return normalized.text, normalized.offsets
+
+
+def _display(text: str) -> str:
+    """Metadata form of a piece of text: controls removed, spaces collapsed, quotes trimmed."""
+    return _SPACES.sub(" ", strip_controls(text)).strip().strip(_QUOTES + " :،,.-–—").strip()
+
+
+@dataclass
+class _Header:
+    """What a dateline/byline fragment names."""
+
+    place: str | None = None
+    agency: str | None = None
+    outlet: str | None = None
+    person: str | None = None
+    strong: bool = False            # names a known agency, outlet or place
+
+
+def _classify(part: str) -> tuple[str, str | None]:
+    """Kind of one folded dateline part: agency, outlet, generic, place, word, words or other."""
+    key = part.strip(_QUOTES + " .،,").strip()
+    # "وكالة سانا" names سانا, "مكتب الجزيرة" (its bureau) names الجزيرة.
+    key = re.sub(r"^(?:وكال[هة] (?:الانباء )?|مكتب )", "", key)
+    compact = _compact(key)
+    if compact in _AGENCY_BY_KEY:
+        return "agency", _AGENCY_BY_KEY[compact]
+    if compact in _OUTLET_BY_KEY:
+        return "outlet", _OUTLET_BY_KEY[compact]
+    if key in GENERIC:
+        return "generic", None
+    if key in PLACES:
+        return "place", None
+    words = key.split()
+    if not words or not all(re.fullmatch(r"[^\W\d_]+", w) for w in words):
+        return "other", None
+    if any(w in _PROSE_WORDS for w in words):
+        return "other", None
+    if len(words) == 1:
+        return "word", None
+    return ("words", None) if len(words) <= 4 else ("other", None)
+
+
+def _parse_header(original: str, standalone: bool, loose: bool = False) -> _Header | None:
+    """What a dateline/byline fragment names, or None when it is not one.
+
+    `standalone`: the fragment is a whole line (weaker evidence is enough). `loose`: it comes
+    from an author field, where "place: person" is usual.
+    """
+    original = original.strip()
+    view, _ = _view(original)
+    fragment = view.rstrip(".:،, ")
+    if not fragment.strip() or len(fragment) > 90:
+        return None
+    marker = _BYLINE_MARKER.match(fragment)
+    if marker and standalone and len(marker.group("name").split()) <= 6:
+        # "كتب: محمد علي", "بقلم محمد علي"
+        name = _display(_slice(original, view, marker.start("name"), marker.end("name")))
+        return _Header(person=name or None, strong=True)
+    wire = _WIRE_DATE.match(fragment)
+    if wire and standalone and _compact(wire.group("agency")) in _AGENCY_BY_KEY:
+        # "بريدة 25 شوال 1436 هـ الموافق 10 اغسطس 2015 م واس"
+        return _Header(place=_display(_slice(original, view, wire.start("place"),
+                                             wire.end("place"))),
+                       agency=_AGENCY_BY_KEY[_compact(wire.group("agency"))], strong=True)
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[^" + re.escape(_DASH) + r"|:()]+",
+                                                        fragment) if m.group().strip()]
+    parts = [(fragment[a:b].strip(), _slice(original, view, a, b)) for a, b in spans]
+    dashed = any(ch in _DASH for ch in fragment)
+    if not parts or len(parts) > 4:
+        return None
+    header = _Header()
+    unknown: list[tuple[str, str]] = []
+    for folded_part, original_part in parts:
+        kind, name = _classify(folded_part)
+        if kind == "other":
+            return None
+        if kind == "agency":
+            header.agency = header.agency or name
+            header.strong = True
+        elif kind == "outlet":
+            header.outlet = header.outlet or name
+            header.strong = True
+        elif kind == "generic":
+            header.strong = header.strong or standalone
+        elif kind == "place" and header.place is None:
+            header.place = _display(original_part)
+            header.strong = True
+        else:
+            unknown.append((kind, _display(original_part)))
+    if len(parts) == 1 and not (header.agency or header.outlet or (standalone and header.place)):
+        return None
+    if len(unknown) > 2:
+        return None
+    if len(unknown) == 2:
+        # Two unknown parts ("حائل - خالد الشمري") only on a line of their own, joined by a dash.
+        if not standalone or not (dashed or loose):
+            return None
+        (kind_a, text_a), (kind_b, text_b) = unknown
+        if kind_a == "words" and kind_b == "words":
+            return None
+        # The one-word part is the place: "حائل - خالد الشمري", "عبدالرحمن الشهري – عسير".
+        place, person = (text_a, text_b) if kind_a == "word" else (text_b, text_a)
+        header.place = header.place or place
+        header.person = person
+    elif len(unknown) == 1:
+        kind, text = unknown[0]
+        if kind == "word" and header.place is None and not header.outlet:
+            header.place = text           # "بيروت - رويترز"
+        elif kind == "word" and header.place is None and not header.agency:
+            header.place = text           # "عين اليوم – بغداد"
+        else:
+            header.person = text          # "لجين الأحمدي – عين اليوم", "أبها - مريم الجابر"
+    if not header.strong and not (standalone and header.place and header.person):
+        return None
+    return header
+
+
+def _slice(original: str, view: str, start: int, end: int) -> str:
+    """Original text of the view span [start, end) (view of `original` by _view)."""
+    _, offsets = _view(original)
+    return original[offsets[start]:offsets[end - 1] + 1] if end > start else ""
+
+
+def _looks_like_headline(line: str, next_is_blank: bool) -> bool:
+    stripped = line.strip()
+    words = stripped.split()
+    if len(words) < 2 or len(stripped) > 200:
+        return False
+    if stripped.endswith(tuple(_SENTENCE_END + ":،,")) and not stripped.endswith(".."):
+        return False
+    # Without a blank line after it, only a short line reads as a headline, not as a lede.
+    return next_is_blank or (len(stripped) <= 120 and len(words) <= 18)
+
+
+def _is_furniture(line: str, edge: bool = False) -> bool:
+    """True when the whole line is page furniture (share/print/comment, source, links).
+
+    `edge`: the line is at the start or end of the article, where a line of symbols ("***")
+    is decoration; inside the text it separates sections and is kept.
+    """
+    if len(line) > 300:
+        return False                    # furniture is short; skip folding long paragraphs
+    view = _view(line.strip())[0].lower()
+    if not view:
+        return False
+    if _TIMESTAMP.match(view) or _LINK_ONLY.match(view) or (edge and _SYMBOLS_ONLY.match(view)):
+        return True
+    if view.startswith(_FURNITURE_PREFIX) and len(view) <= 200:
+        return True
+    if view.strip("/-. ") in _FURNITURE_EXACT:
+        return True
+    words = [w.strip(".,:،!|•·-–—«»\"'()[]") for w in view.split()]
+    words = [w for w in words if w]
+    if not words or len(words) > 8:
+        return False
+    return (any(w in _FURNITURE_CORE for w in words)
+            and all(w in _FURNITURE_CORE or w in _FURNITURE_EXTRA for w in words))
+
+
+def _is_related_header(line: str) -> bool:
+    if len(line) > 300:
+        return False
+    view = _view(line.strip())[0].lower()
+    return view.startswith(_RELATED_PREFIX) and len(view) <= 200
+
+
+def parse_published(value: str | None) -> str | None:
+    """ISO form of a date given as 'YYYY-MM-DD hh:mm:ss', ISO 8601 or RFC 2822; else None."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return datetime.strptime(value, "%Y-%m-%d").date().isoformat()
+        except ValueError:
+            return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(value).isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+@dataclass
+class _Cuts:
+    """Lines and line parts taken out of the text, kept in order."""
+
+    lines: list[str]
+    dropped: set[int] = field(default_factory=set)
+    head_cut: dict[int, int] = field(default_factory=dict)   # line -> chars cut at its start
+    tail_cut: dict[int, int] = field(default_factory=dict)   # line -> index where its tail starts
+
+    def content(self) -> list[int]:
+        """Indexes of kept, non-blank lines."""
+        return [i for i, line in enumerate(self.lines)
+                if i not in self.dropped and self.text(i).strip()]
+
+    def text(self, i: int) -> str:
+        return self.lines[i][self.head_cut.get(i, 0):self.tail_cut.get(i, len(self.lines[i]))]
+
+    def removed(self) -> list[str]:
+        pieces: list[tuple[int, int, str]] = []
+        for i, line in enumerate(self.lines):
+            if i in self.dropped:
+                pieces.append((i, 0, line))
+                continue
+            if self.head_cut.get(i):
+                pieces.append((i, 0, line[:self.head_cut[i]]))
+            if i in self.tail_cut:
+                pieces.append((i, 1, line[self.tail_cut[i]:]))
+        return [piece.strip() for _, _, piece in sorted(pieces) if piece.strip()]
+
+    def body(self) -> str:
+        kept: list[int] = []
+        for i in range(len(self.lines)):
+            if i in self.dropped:
+                # A furniture line between two blank lines: drop one blank line with it.
+                if (kept and not self.text(kept[-1]).strip() and i + 1 < len(self.lines)
+                        and not self.lines[i + 1].strip()):
+                    kept.pop()
+                continue
+            kept.append(i)
+        return "\n".join(self.text(i) for i in kept).strip()
+
+
+def _inline_dateline(cuts: _Cuts, index: int) -> _Header | None:
+    """A dateline at the start of line `index` ("القاهرة (رويترز) - قال ..."): cut it."""
+    line = cuts.text(index)
+    view, offsets = _view(line)
+    for pattern in _INLINE:
+        match = pattern.match(view)
+        if not match or match.end() >= len(view):
+            continue
+        header = _parse_header(_slice(line, view, 0, match.end("head")), standalone=False)
+        if header is None or not (header.agency or header.outlet):
+            continue
+        cuts.head_cut[index] = cuts.head_cut.get(index, 0) + offsets[match.end()]
+        return header
+    return None
+
+
+def clean_record(record: RawRecord, settings: Settings) -> Document:
+    """The cleaned Document of `record`; raise InputError when too little or too much is left."""
+    name = record.path or record.id or "<record>"
+    cuts = _Cuts(record.text.split("\n"))
+    title = _display(record.title) if record.title else None
+    headers: list[_Header] = []
+    content = cuts.content()
+
+    # 1. Headline: the metadata title repeated as the first line, or a headline-like line.
+    if content and title:
+        first = _view(cuts.text(content[0]))[0]
+        if _SPACES.sub(" ", first).strip(" .") == _SPACES.sub(" ", fold(title)).strip(" ."):
+            cuts.dropped.add(content[0])
+    # 2. Leading lines: dateline, byline, headline (in any order, a few lines at most).
+    seen_headline = title is not None
+    for position, index in enumerate(cuts.content()[:4]):
+        line = cuts.text(index)
+        header = None if len(line) > 90 else _parse_header(line, standalone=True)
+        if header is not None:
+            headers.append(header)
+            cuts.dropped.add(index)
+            continue
+        if _is_furniture(line, edge=True):
+            cuts.dropped.add(index)
+            continue
+        if not seen_headline and record.title_in_text and position == 0:
+            next_blank = index + 1 < len(cuts.lines) and not cuts.lines[index + 1].strip()
+            later = [i for i in cuts.content() if i > index]
+            if later and _looks_like_headline(line, next_blank):
+                title = _display(line)
+                cuts.dropped.add(index)
+                seen_headline = True
+                continue
+        break
+    # 3. A dateline at the start of the first paragraph.
+    content = cuts.content()
+    if content and not any(h.agency or h.place for h in headers):
+        header = _inline_dateline(cuts, content[0])
+        if header is not None:
+            headers.append(header)
+    # 4. Furniture: trailing lines, a trailing block of related links, and lines of its own.
+    content = cuts.content()
+    for position, index in enumerate(content):
+        if position > 0 and _is_related_header(cuts.text(index)):
+            rest = content[position:]
+            if len(rest) <= 12 and all(len(cuts.text(i)) <= 150 for i in rest[1:]):
+                cuts.dropped.update(rest)
+                break
+    for index in cuts.content():
+        if _is_furniture(cuts.text(index)):
+            cuts.dropped.add(index)
+    content = cuts.content()
+    while content:
+        last = content[-1]
+        line = cuts.text(last)
+        if _is_furniture(line, edge=True):
+            cuts.dropped.add(last)
+            content = cuts.content()
+            continue
+        header = _parse_header(line, standalone=True) if len(line) <= 60 else None
+        if header is not None and header.agency and not header.person:
+            headers.append(header)                 # a closing "(رويترز)" line
+            cuts.dropped.add(last)
+            content = cuts.content()
+            continue
+        view, offsets = _view(line)
+        match = _TAIL_TAGS.search(view) or _TAIL_AGENCY.search(view)
+        if match:
+            cuts.tail_cut[last] = cuts.head_cut.get(last, 0) + offsets[match.start()]
+            if match.re is _TAIL_AGENCY:
+                key = _compact(match.group("name"))
+                headers.append(_Header(agency=_AGENCY_BY_KEY.get(key) or _OUTLET_BY_KEY.get(key),
+                                       strong=True))
+        break
+
+    body = cuts.body()
+    if len(body) < settings.min_article_chars:
+        raise InputError(name, f"the article body has {len(body)} characters after cleaning, "
+                         f"fewer than {settings.min_article_chars}",
+                         "check that the file holds an article; min_article_chars sets the "
+                         "limit", code=E_EMPTY)
+    if len(body) > settings.max_article_chars:
+        raise InputError(name, f"the article body has {len(body):,} characters, more than "
+                         f"{settings.max_article_chars:,}: not a single news article",
+                         "split it, or raise max_article_chars", code=E_TOO_LARGE)
+
+    metadata = dict(record.metadata)
+    byline = next((h.person for h in headers if h.person), None)
+    dateline = next((h.place for h in headers if h.place), None)
+    agency = next((h.agency for h in headers if h.agency), None)
+    outlet = next((h.outlet for h in headers if h.outlet), None)
+    author = _author_header(record.author, metadata)
+    if author is not None:
+        byline = byline or author.person
+        dateline = dateline or author.place
+        agency = agency or author.agency
+        outlet = outlet or author.outlet
+    if record.source:
+        metadata.setdefault("outlet", record.source)
+    elif outlet:
+        metadata.setdefault("outlet", outlet)
+    # The agency named in the dateline is the source; else the outlet named by text or metadata.
+    source = agency or outlet or (_display(record.source) if record.source else None)
+    published = parse_published(record.published)
+    if record.published and published is None:
+        metadata["published_raw"] = record.published
+    if record.url:
+        metadata.setdefault("url", record.url)
+    return Document(
+        id=_document_id(record, body),
+        path=record.path,
+        title=title or None,
+        source=source or None,
+        dateline=dateline or None,
+        byline=byline or None,
+        published=published,
+        language=detect_language(body),
+        text=body,
+        removed=tuple(cuts.removed()),
+        sentences=(),
+        metadata=metadata,
+    )
+
+
+def _author_header(author: str | None, metadata: dict) -> _Header | None:
+    """The record's author field read like a byline ("أبها - مريم الجابر:", "واس - عسير")."""
+    if not author or not author.strip():
+        return None
+    text = author.split("|")[0]                    # "لندن - الرياضية | Tuesday, 11 August ..."
+    shown = _display(text)
+    if not shown or len(shown) > 80 or any(ch in shown for ch in _SENTENCE_END):
+        metadata.setdefault("author_raw", author)  # a summary or a date crawled as the author
+        return None
+    header = _parse_header(text, standalone=True, loose=True)
+    if header is None:
+        # "عادل الخنين من الرياض", "«الاقتصادية» من الرياض": name (or outlet) from place.
+        name, sep, place = text.rpartition(" من ")
+        if sep and len(place.split()) <= 3:
+            header = _parse_header(f"{name} - {place}", standalone=True, loose=True)
+    return header if header is not None else _Header(person=shown)
+
+
+def _document_id(record: RawRecord, body: str) -> str:
+    if record.id:
+        return str(record.id)
+    if record.path and not record.path.startswith(("http://", "https://")):
+        return Path(record.path).stem
+    return hashlib.sha1(body.encode("utf-8")).hexdigest()[:16]
