@@ -67,5 +67,6 @@ E_JSON = "E_JSON"                   # malformed JSON document or JSON Lines line
 E_TOO_LARGE = "E_TOO_LARGE"         # above settings.max_input_bytes
 E_NOT_FOUND = "E_NOT_FOUND"         # path does not exist
 E_UNSUPPORTED = "E_UNSUPPORTED"     # file type marsad does not read
+E_LANGUAGE = "E_LANGUAGE"         # the article is not in an accepted language (Arabic)
 E_DUPLICATE_ID = "E_DUPLICATE_ID"   # two different articles claim the same id
 E_STAGE = "E_STAGE"                 # a pipeline stage failed on this article (a bug: report it)

@@ -24,6 +24,9 @@ SETTINGS: tuple[Setting, ...] = (
             "A single article longer than this is rejected as not being a news article."),
     Setting("min_article_chars", 20,
             "An article whose body is shorter than this after cleaning is rejected as empty."),
+    Setting("languages", ("ar",),
+            "Languages accepted; an article detected as another language is rejected "
+            "(E_LANGUAGE). Empty: accept every language."),
     Setting("duplicate_threshold", 0.7,
             "Estimated Jaccard similarity of normalised word 5-shingles above which an article "
             "is a near-duplicate (wire copy) of an earlier one."),
@@ -44,6 +47,7 @@ class Settings:
     max_input_bytes: int = 20 * 1024 * 1024
     max_article_chars: int = 200_000
     min_article_chars: int = 20
+    languages: tuple[str, ...] = ("ar",)
     duplicate_threshold: float = 0.7
     event_threshold: float = 0.30
     story_threshold: float = 0.18

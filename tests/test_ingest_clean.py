@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from marsad.errors import E_EMPTY, E_TOO_LARGE, InputError
+from marsad.errors import E_EMPTY, E_LANGUAGE, E_TOO_LARGE, InputError
 from marsad.ingest import clean_record, detect_language, parse_published, read_inputs
 from marsad.settings import Settings
 from marsad.types import Document, RawRecord
@@ -217,11 +217,21 @@ def test_detect_language(text: str, language: str) -> None:
     assert detect_language(text) == language
 
 
-def test_non_arabic_article_is_kept_with_its_language() -> None:
-    english = ("The minister arrived in the capital this morning for an official visit that "
-               "will last two days.\nHe said the talks were important for the region.")
-    doc = clean(english)
-    assert doc.language == "en" and doc.text == english
+ENGLISH = ("The minister arrived in the capital this morning for an official visit that "
+           "will last two days.\nHe said the talks were important for the region.")
+
+
+def test_non_arabic_article_is_rejected_naming_its_language() -> None:
+    with pytest.raises(InputError) as info:
+        clean(ENGLISH)
+    assert info.value.code == E_LANGUAGE
+    assert "article.txt" in str(info.value) and "'en'" in str(info.value)
+
+
+def test_non_arabic_article_is_kept_when_languages_allow_it() -> None:
+    anything = Settings.from_overrides(languages=())
+    doc = clean_record(RawRecord(path="article.txt", text=ENGLISH), anything)
+    assert doc.language == "en" and doc.text == ENGLISH
 
 
 def test_too_short_and_too_long_bodies_are_rejected() -> None:
@@ -263,3 +273,13 @@ def test_seed_texts_only_lose_characters(seeds: dict) -> None:
         assert is_ordered_subsequence(doc.text, record.text), doc.id
         for piece in doc.removed:
             assert piece in record.text
+
+
+@pytest.mark.parametrize("headline, expected", [
+    ("«أرامكو» تعلن نتائجها الفصلية", "«أرامكو» تعلن نتائجها الفصلية"),   # balanced: kept
+    ("«الرئيس: لن نتراجع", "الرئيس: لن نتراجع"),                         # stray opener: trimmed
+    ("السوق تغلق على ارتفاع.", "السوق تغلق على ارتفاع"),
+])
+def test_headline_keeps_balanced_quotes(headline: str, expected: str) -> None:
+    body = "أعلنت الشركة اليوم نتائجها المالية للربع الثالث من العام الجاري بأرباح بلغت مليار ريال."
+    assert clean(f"{headline}\n\n{body}\n{body}").title == expected

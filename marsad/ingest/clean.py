@@ -18,7 +18,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from marsad.arabic.normalize import fold, normalize, strip_controls
-from marsad.errors import E_EMPTY, E_TOO_LARGE, InputError
+from marsad.errors import E_EMPTY, E_LANGUAGE, E_TOO_LARGE, InputError
 from marsad.ingest.language import detect_language
 from marsad.settings import Settings
 from marsad.types import Document, RawRecord
@@ -167,9 +167,27 @@ def _view(text: str) -> tuple[str, list[int] | range]:
     return normalized.text, normalized.offsets
 
 
+_PAIRS = {"«": "»", "“": "”", "„": "“", "‘": "’", "\"": "\"", "'": "'"}
+
+
 def _display(text: str) -> str:
-    """Metadata form of a piece of text: controls removed, spaces collapsed, quotes trimmed."""
-    return _SPACES.sub(" ", strip_controls(text)).strip().strip(_QUOTES + " :،,.-–—").strip()
+    """Metadata form of a piece of text: controls removed, spaces collapsed, stray quotes trimmed.
+
+    A quote mark at an edge is trimmed only when its partner is not in the text, so a headline
+    that starts with a quoted name (`«تاسي» يقفز`) keeps its opening guillemet.
+    """
+    shown = _SPACES.sub(" ", strip_controls(text)).strip().strip(" :،,.-–—").strip()
+    while shown and shown[0] in _QUOTES:
+        partner = _PAIRS.get(shown[0])
+        if partner and partner in shown[1:]:
+            break
+        shown = shown[1:].lstrip(" :،,.-–—")
+    while shown and shown[-1] in _QUOTES:
+        opener = next((o for o, c in _PAIRS.items() if c == shown[-1]), None)
+        if opener and opener in shown[:-1]:
+            break
+        shown = shown[:-1].rstrip(" :،,.-–—")
+    return shown
 
 
 @dataclass
@@ -517,6 +535,12 @@ def clean_record(record: RawRecord, settings: Settings) -> Document:
         metadata["published_raw"] = record.published
     if record.url:
         metadata.setdefault("url", record.url)
+    language = detect_language(body)
+    if settings.languages and language not in settings.languages:
+        raise InputError(name, f"the article is not in a language marsad analyses "
+                         f"(detected '{language}', accepted: {', '.join(settings.languages)})",
+                         "set languages to accept it (its entities and quotes will be poor)",
+                         code=E_LANGUAGE)
     return Document(
         id=_document_id(record, body),
         path=record.path,
@@ -525,7 +549,7 @@ def clean_record(record: RawRecord, settings: Settings) -> Document:
         dateline=dateline or None,
         byline=byline or None,
         published=published,
-        language=detect_language(body),
+        language=language,
         text=body,
         removed=tuple(cuts.removed()),
         sentences=(),
