@@ -1,0 +1,277 @@
+"""Cross-document entity linking (baseline) and quote speakers resolved to entities.
+
+Baseline rules, chosen to merge spelling variants and never two different people:
+- keys are built on folded text (`fold`) with proclitics and, for places and organisations, the
+  article removed; person names are compared word by word through a consonant skeleton that
+  maps ج/غ/ق/ك to one letter and drops inner long vowels, so سيرجى شويجو = سيرغي شويغو and
+  فلادمير = فلاديمير;
+- two multi-word person names merge when their first and last words match (or one is a suffix of
+  the other: جاويش أوغلو in مولود جاويش أوغلو); people who share only a first name never merge;
+- a one-word person mention (بوتين) joins the full name in the same document whose last (else
+  first) word matches, if exactly one does; else the only such full name across documents;
+- places and organisations merge on their key, plus a short explicit alias table
+  (`titles.ALIAS_GROUPS`: داعش = الدولة الإسلامية); a city never merges with its country.
+The entity-linking issue is expected to replace this with a learned or knowledge-based linker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from marsad.arabic.normalize import fold
+from marsad.extract import titles as lex
+from marsad.types import DocumentAnalysis, Entity, EntityType, Mention, Quote
+
+_MARKS = re.compile(r"[\u064B-\u065F\u0670\u0640]")
+_NOT_NAME_CHARS = re.compile(r"[^\w\s]|[\d_]")
+_G_LETTERS = str.maketrans({"ج": "g", "غ": "g", "ق": "g", "ك": "g"})
+_DESCRIPTORS = frozenset(fold(w) for w in "تنظيم حركة جماعة وكالة صحيفة قناة".split())
+_PROCLITICS = ("وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف", "ك")
+
+
+@dataclass
+class _Cluster:
+    type_votes: Counter[str] = field(default_factory=Counter)
+    mentions: list[tuple[int, Mention, str]] = field(default_factory=list)  # (doc index, m, surface)
+    words: tuple[str, ...] = ()          # skeletons of the longest person name seen
+
+    def first(self) -> tuple[int, int]:
+        return min((d, m.start) for d, m, _ in self.mentions)
+
+
+def _clean(text: str) -> str:
+    """Display surface: no diacritics, tatweel or stray punctuation, single spaces."""
+    return " ".join(_NOT_NAME_CHARS.sub(" ", _MARKS.sub("", text)).split())
+
+
+def skeleton(word: str) -> str:
+    """Consonant skeleton of one name word: شويجو and شويغو -> the same string."""
+    folded = fold(word).translate(_G_LETTERS)
+    if len(folded) > 2 and folded.endswith("ه"):
+        folded = folded[:-1] + "ا"                     # سورية / سوريا
+    inner = "".join(c for c in folded[1:-1] if c not in "اوي")
+    out = folded[:1] + inner + folded[-1:] if len(folded) > 1 else folded
+    return re.sub(r"(.)\1+", r"\1", out)
+
+
+def _strip_article(word: str) -> str:
+    folded = fold(word)
+    return folded[2:] if folded.startswith("ال") and len(folded) > 4 else folded
+
+
+def _alias_key(surface: str) -> str | None:
+    folded = fold(surface)
+    for index, group in enumerate(lex.ALIAS_GROUPS):
+        if folded in group or "ال" + folded in group:
+            return f"alias:{index}"
+    return None
+
+
+def _place_key(surface: str) -> str:
+    """Key of a place/organisation: alias group, else skeletons without ال and descriptors."""
+    alias = _alias_key(surface)
+    if alias:
+        return alias
+    words = surface.split()
+    if len(words) > 1 and fold(words[0]) in _DESCRIPTORS:
+        words = words[1:]
+        alias = _alias_key(" ".join(words))
+        if alias:
+            return alias
+    return " ".join(skeleton(_strip_article(w)) for w in words)
+
+
+def _strip_clitic(surface: str, known: set[str]) -> str:
+    """Drop a proclitic (و، ب، ل ...) only when the rest is itself a known surface form."""
+    folded = fold(surface)
+    for clitic in _PROCLITICS:
+        if not folded.startswith(clitic) or len(folded) - len(clitic) < 3:
+            continue
+        if clitic == "لل":
+            rest = "ال" + surface[2:]                  # للجيش -> الجيش
+        elif clitic.endswith("ال"):
+            rest = surface[len(clitic) - 2:]          # والجيش -> الجيش
+        else:
+            rest = surface[len(clitic):]
+        if fold(rest) in known:
+            return rest
+    return surface
+
+
+def _person_words(surface: str) -> list[str]:
+    """Name words without a leading title ("الرئيس بوتين" -> ["بوتين"])."""
+    words = surface.split()
+    while len(words) > 1 and fold(words[0]) in lex.TITLE_HEADS:
+        words = words[1:]
+        while len(words) > 1 and fold(words[0]).startswith("ال"):
+            words = words[1:]
+    return words
+
+
+class _Linker:
+    """Clusters mentions into entities in a fixed order so the result is deterministic."""
+
+    def __init__(self, analyses: Sequence[DocumentAnalysis]) -> None:
+        self.analyses = analyses
+        self.clusters: list[_Cluster] = []
+        self.by_key: dict[str, _Cluster] = {}
+        self.of_mention: dict[tuple[str, int, int], _Cluster] = {}
+        items = [(d, m) for d, a in enumerate(analyses)
+                 for m in sorted(a.mentions, key=lambda m: (m.start, m.end))]
+        known = {fold(_clean(m.text)) for _, m in items}
+        known |= {word for name in known for word in name.split()}  # بوتين of فلاديمير بوتين
+        self.items = [(d, m, _strip_clitic(_clean(m.text), known)) for d, m in items]
+
+    def add(self, cluster: _Cluster, d: int, mention: Mention, surface: str) -> None:
+        cluster.type_votes[mention.type] += 1
+        cluster.mentions.append((d, mention, surface))
+        self.of_mention[(mention.doc, mention.start, mention.end)] = cluster
+
+    def new(self, key: str) -> _Cluster:
+        cluster = _Cluster()
+        self.clusters.append(cluster)
+        self.by_key.setdefault(key, cluster)
+        return cluster
+
+    def run(self) -> None:
+        people = [(d, m, s) for d, m, s in self.items if m.type == "PER"]
+        for d, m, s in people:                        # full names first: they anchor the rest
+            words = tuple(skeleton(w) for w in _person_words(s))
+            if len(words) >= 2:
+                self.add(self.full_name_cluster(words), d, m, s)
+        for d, m, s in people:
+            words = tuple(skeleton(w) for w in _person_words(s))
+            if len(words) == 1:
+                cluster = self.single_name_cluster(d, words[0])
+                self.add(cluster, d, m, s)
+        for d, m, s in self.items:
+            if m.type != "PER" and s:
+                key = "place:" + _place_key(s)
+                self.add(self.by_key.get(key) or self.new(key), d, m, s)
+
+    def full_name_cluster(self, words: tuple[str, ...]) -> _Cluster:
+        key = f"per:{words[0]}|{words[-1]}"
+        if key in self.by_key:
+            return self.by_key[key]
+        for cluster in self.clusters:                 # جاويش أوغلو within مولود جاويش أوغلو
+            other = cluster.words
+            if len(other) >= 2 and other[-1] == words[-1] and (
+                    other[-len(words):] == words or words[-len(other):] == other):
+                if len(words) > len(other):
+                    cluster.words = words
+                self.by_key[key] = cluster
+                return cluster
+        cluster = self.new(key)
+        cluster.words = words
+        return cluster
+
+    def single_name_cluster(self, d: int, word: str) -> _Cluster:
+        full = [c for c in self.clusters if len(c.words) >= 2]
+        here = [c for c in full if any(doc == d for doc, _, _ in c.mentions)]
+        for pool in (here, full):
+            by_last = [c for c in pool if word in c.words[1:]]
+            if len(by_last) == 1:
+                return by_last[0]
+            if pool is here and not by_last:
+                by_first = [c for c in pool if c.words[0] == word]
+                if len(by_first) == 1:
+                    return by_first[0]
+            if by_last:
+                break                                 # ambiguous: do not guess
+        key = f"per1:{word}"
+        return self.by_key.get(key) or self.new(key)
+
+    def entities(self) -> tuple[tuple[Entity, ...], dict[int, str]]:
+        ordered = sorted(self.clusters, key=_Cluster.first)
+        ids = {id(c): f"E{n}" for n, c in enumerate(ordered, start=1)}
+        result = []
+        for cluster in ordered:
+            entity_type: EntityType = max(cluster.type_votes.items(),
+                                          key=lambda kv: (kv[1], kv[0] == "PER"))[0]  # type: ignore[assignment]
+            surfaces = [s for _, _, s in sorted(cluster.mentions, key=lambda t: (t[0], t[1].start))]
+            result.append(Entity(ids[id(cluster)], entity_type, _canonical(surfaces, entity_type),
+                                 tuple(dict.fromkeys(surfaces)),
+                                 tuple(m for _, m, _ in sorted(cluster.mentions,
+                                                               key=lambda t: (t[0], t[1].start)))))
+        return tuple(result), ids
+
+
+def _canonical(surfaces: list[str], entity_type: str) -> str:
+    """Most frequent form; for people, the most frequent multi-word form (longest on ties)."""
+    counts = Counter(surfaces)
+    first_seen = {s: i for i, s in reversed(list(enumerate(surfaces)))}
+    if entity_type != "PER":
+        return max(counts, key=lambda s: (counts[s], -first_seen[s]))
+    pool = [s for s in counts if len(s.split()) >= 2] or list(counts)
+    return max(pool, key=lambda s: (counts[s], len(s.split()), len(s), -first_seen[s]))
+
+
+def link_entities(analyses: Sequence[DocumentAnalysis]
+                  ) -> tuple[tuple[Entity, ...], tuple[Quote, ...]]:
+    """Merge mentions of all documents into entities; return them and the quotes with speakers."""
+    linker = _Linker(analyses)
+    linker.run()
+    entities, ids = linker.entities()
+    quotes: list[Quote] = []
+    for d, analysis in enumerate(analyses):
+        previous: str | None = None
+        for quote in analysis.quotes:
+            speaker = _speaker_entity(linker, ids, d, analysis, quote, previous)
+            quotes.append(replace(quote, speaker=speaker))
+            previous = speaker or previous
+    return entities, tuple(quotes)
+
+
+def _speaker_entity(linker: _Linker, ids: dict[int, str], d: int, analysis: DocumentAnalysis,
+                    quote: Quote, previous: str | None) -> str | None:
+    """Entity id of a quote's speaker: its mention, its name, its title, or None (anonymous)."""
+    span = quote.speaker_mention
+    if span is None:
+        return None                                   # anonymous or unknown speaker
+    for (doc, start, end), cluster in linker.of_mention.items():
+        if doc == quote.doc and start < span.end and span.start < end:
+            return ids[id(cluster)]
+    surface = _clean(quote.speaker_text or analysis.document.text[span.start:span.end])
+    words = tuple(skeleton(w) for w in _person_words(surface))
+    if len(words) >= 2 and f"per:{words[0]}|{words[-1]}" in linker.by_key:
+        return ids[id(linker.by_key[f"per:{words[0]}|{words[-1]}"])]
+    if surface and fold(surface.split()[0]) in lex.TITLE_HEADS:
+        titled = _titled_person(linker, d, analysis, surface)
+        if titled is not None:
+            return ids[id(titled)]
+        return previous                               # "المسؤول الأمني الروسي": the last speaker
+    if len(words) == 1:
+        cluster = linker.by_key.get(f"per1:{words[0]}")
+        if cluster is not None:
+            return ids[id(cluster)]
+    return None
+
+
+def _title_words(text: str) -> set[str]:
+    return {_strip_article(w) for w in text.split()} - {"", "و"}
+
+
+def _titled_person(linker: _Linker, d: int, analysis: DocumentAnalysis,
+                   title: str) -> _Cluster | None:
+    """The person this document names with `title` ("الرئيس الروسي فلاديمير بوتين")."""
+    wanted = _title_words(title)
+    head = _strip_article(title.split()[0])
+    text = analysis.document.text
+    best: tuple[float, int, _Cluster] | None = None
+    for doc_index, mention, _ in (t for c in linker.clusters for t in c.mentions):
+        if doc_index != d or mention.type != "PER":
+            continue
+        before = text[max(0, mention.start - 60):mention.start].split()[-6:]
+        head_at = [i for i, w in enumerate(before) if _strip_article(w) == head]
+        # "مساعد الرئيس الروسي يوري أوشاكوف" is not "الرئيس الروسي"
+        if not head_at or (head_at[-1] > 0 and fold(before[head_at[-1] - 1]) in lex.TITLE_HEADS):
+            continue
+        seen = _title_words(" ".join(before[head_at[-1]:]))
+        score = len(wanted & seen) / len(wanted | seen)
+        if score >= 0.5 and (best is None or (score, -mention.start) > (best[0], -best[1])):
+            best = (score, mention.start, linker.of_mention[(mention.doc, mention.start,
+                                                              mention.end)])
+    return best[2] if best else None
