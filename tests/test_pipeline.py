@@ -31,7 +31,7 @@ PAPER = """وزير البيئة يدشن محطة تحلية بجدة
 
 @pytest.fixture(scope="module")
 def seeds_analysis(seeds_dir: Path):
-    return run([seeds_dir], Settings())
+    return run(sorted(seeds_dir.glob("*.txt")), Settings())
 
 
 def test_seeds_every_section_is_filled(seeds_analysis) -> None:
