@@ -1,0 +1,1 @@
+"""Explaining events: extractive summaries with citations (`summaries`)."""

@@ -1,0 +1,6 @@
+"""Grouping: near-duplicate wire copies, events (one happening) and stories (a longer topic).
+
+- `duplicates.DuplicateIndex`: exact and near copies, one article at a time.
+- `events.group_events`: articles -> events -> stories.
+- `features`: the shared stem tf-idf vectors (also used by `marsad.explain`).
+"""

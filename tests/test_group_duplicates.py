@@ -1,0 +1,78 @@
+"""Near-duplicate wire copies: exact, trimmed, re-headlined with a paragraph added, unrelated."""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.group.duplicates import DuplicateIndex
+
+WIRE = (
+    "افتتح وزير النقل سليم العمري صباح اليوم الجسر الجديد فوق نهر الزرقاء بعد عامين من العمل "
+    "المتواصل، وقال إن الجسر سيختصر زمن الرحلة بين المدينتين إلى النصف.\n"
+    "وبلغت كلفة المشروع اثني عشر مليون دينار مولتها الحكومة بالكامل، وشارك في تنفيذه أكثر من "
+    "ثلاثمئة عامل ومهندس من شركات محلية.\n"
+    "وأضاف الوزير أن الوزارة تعمل على ثلاثة مشاريع مماثلة في الشمال والجنوب ستطرح عطاءاتها "
+    "قبل نهاية العام الحالي، مؤكدا أن صيانة الطرق القديمة لن تتوقف.\n"
+    "وحضر الافتتاح عدد من النواب ورؤساء البلديات وممثلو غرفة التجارة الذين أشادوا بسرعة الإنجاز "
+    "والتزام الشركات بالمواصفات الفنية المطلوبة."
+)
+UNRELATED = (
+    "أعلن نادي الفيصلي عن تعاقده مع مدرب جديد للفريق الأول لكرة القدم لمدة موسمين، وذلك بعد "
+    "سلسلة من النتائج المخيبة في الدوري المحلي. وقال رئيس النادي إن المدرب سيبدأ عمله الأسبوع "
+    "المقبل وسيقود الفريق في مباراة الكأس أمام الوحدات، مضيفا أن الإدارة وفرت كل ما يحتاجه "
+    "الجهاز الفني من إمكانات لإعادة الفريق إلى المنافسة على اللقب."
+)
+
+
+def test_exact_copy_with_other_spelling_and_spacing_is_found() -> None:
+    index = DuplicateIndex(0.7)
+    assert index.add("a", WIRE) is None
+    respelled = WIRE.replace("إن", "ان").replace("\n", "\n\n").replace("،", " ، ")
+    assert index.add("b", respelled) == "a"
+
+
+def test_trimmed_copy_counts_through_containment() -> None:
+    index = DuplicateIndex(0.7)
+    index.add("a", WIRE)
+    trimmed = WIRE.split("\n")[0] + "\n" + WIRE.split("\n")[1]
+    assert index.add("b", trimmed) == "a"
+
+
+def test_copy_with_new_paragraph_is_found() -> None:
+    index = DuplicateIndex(0.7)
+    index.add("a", WIRE)
+    extended = WIRE + ("\nوكانت الصحيفة قد نشرت الشهر الماضي تقريرا عن تأخر أعمال الجسر بسبب "
+                       "الأمطار الغزيرة التي شهدتها المنطقة وتوقف توريد الحديد لأسابيع.")
+    assert index.add("b", extended) == "a"
+
+
+def test_unrelated_article_and_empty_text_are_not_duplicates() -> None:
+    index = DuplicateIndex(0.7)
+    index.add("a", WIRE)
+    assert index.add("b", UNRELATED) is None
+    assert index.add("c", "   ") is None
+    assert len(index) == 3
+
+
+def test_copy_points_at_the_most_similar_earlier_article() -> None:
+    index = DuplicateIndex(0.7)
+    index.add("sport", UNRELATED)
+    index.add("wire", WIRE)
+    assert index.add("copy", WIRE + " والله الموفق.") == "wire"
+
+
+def test_same_id_twice_is_an_error_and_threshold_is_checked() -> None:
+    index = DuplicateIndex(0.7)
+    index.add("a", WIRE)
+    with pytest.raises(ValueError):
+        index.add("a", WIRE)
+    with pytest.raises(ValueError):
+        DuplicateIndex(0.0)
+
+
+def test_results_do_not_depend_on_the_process() -> None:
+    # Signatures come from SHA-1, never Python's hash(): two indexes agree exactly.
+    first, second = DuplicateIndex(0.7), DuplicateIndex(0.7)
+    for index in (first, second):
+        index.add("a", WIRE)
+    assert (first._signatures["a"].hashvalues == second._signatures["a"].hashvalues).all()

@@ -1,0 +1,122 @@
+"""Extractive summaries: budgets, reading order, awkward sentences, event citations."""
+
+from __future__ import annotations
+
+from builders import build_document, build_event
+
+from marsad.arabic.tokens import word_tokens
+from marsad.explain.summaries import REDUNDANT, summarize_document, summarize_event
+from marsad.group import features
+from marsad.settings import Settings
+from marsad.types import DocumentAnalysis
+
+ARTICLE = (
+    "افتتح وزير النقل سليم العمري صباح اليوم الجسر الجديد فوق نهر الزرقاء بعد عامين من العمل. "
+    "وأضاف أن الجسر سيختصر زمن الرحلة بين المدينتين إلى النصف تقريبا. "
+    "وبلغت كلفة الجسر اثني عشر مليون دينار مولتها الحكومة بالكامل من موازنة العام الماضي. "
+    "للمزيد اضغط هنا. "
+    "وشارك في تنفيذ الجسر ثلاثمئة عامل ومهندس من شركات محلية خلال عامين من العمل. "
+    "وحضر افتتاح الجسر عدد من النواب ورؤساء البلديات وممثلو غرفة التجارة في المدينة. "
+    "وتعمل الوزارة على ثلاثة جسور مماثلة في الشمال والجنوب ستطرح عطاءاتها قريبا."
+)
+
+
+def spans_text(text, spans):
+    return [text[s.start:s.end] for s in spans]
+
+
+def test_sentence_budget_reading_order_and_lead() -> None:
+    doc = build_document(ARTICLE)
+    spans = summarize_document(doc.text, doc.sentences, n_sentences=3)
+    assert len(spans) == 3
+    assert spans == sorted(spans, key=lambda s: s.start)
+    assert spans[0] == doc.sentences[0]           # news is lead first
+    assert set(spans) <= set(doc.sentences)
+
+
+def test_word_budget_stops_once_reached() -> None:
+    doc = build_document(ARTICLE)
+    for budget in (5, 20, 40):
+        spans = summarize_document(doc.text, doc.sentences, n_words=budget)
+        counts = [len(word_tokens(t)) for t in spans_text(doc.text, spans)]
+        assert sum(counts) >= budget
+        assert sum(counts) - min(counts) < budget  # no sentence beyond the one that crossed it
+
+
+def test_unresolved_references_and_furniture_are_avoided() -> None:
+    doc = build_document(ARTICLE)
+    spans = summarize_document(doc.text, doc.sentences, n_sentences=4)
+    chosen = spans_text(doc.text, spans)
+    assert not any("للمزيد" in t for t in chosen)
+    # "وأضاف أن ..." continues the sentence before it: only taken together with it.
+    for span, text in zip(spans, chosen):
+        if text.startswith("وأضاف"):
+            assert doc.sentences[doc.sentences.index(span) - 1] in spans
+    # Its subject is not in the summary: skipped, unless nothing else is left.
+    orphan = build_document("عمان - بترا. " + ARTICLE.split(". ", 1)[1])
+    chosen = spans_text(orphan.text, summarize_document(orphan.text, orphan.sentences,
+                                                        n_sentences=3))
+    assert not any(t.startswith(("وأضاف", "عمان")) for t in chosen)
+    everything = summarize_document(doc.text, doc.sentences, n_sentences=len(doc.sentences))
+    assert len(everything) == len(doc.sentences)
+
+
+def test_empty_inputs() -> None:
+    assert summarize_document("", ()) == []
+    doc = build_document(ARTICLE)
+    assert summarize_document(doc.text, doc.sentences, n_words=0) == []
+
+
+AGENCY = (
+    "افتتح وزير النقل سليم العمري اليوم جسر نهر الزرقاء الجديد الذي يربط المدينتين. "
+    "وبلغت كلفة الجسر اثني عشر مليون دينار مولتها الحكومة بالكامل. "
+    "وقال العمري إن الوزارة ستبدأ الشهر المقبل العمل على ثلاثة جسور أخرى في الجنوب."
+)
+PAPER = (
+    "دشن الوزير سليم العمري اليوم جسر نهر الزرقاء الجديد الذي يربط المدينتين بعد عامين من العمل. "
+    "وطالب سكان القرى المجاورة بإنشاء مخرج يصل قراهم بالجسر الجديد لتسهيل تنقلهم اليومي. "
+    "وبلغت كلفة الجسر الجديد اثني عشر مليون دينار أردني."
+)
+
+
+def event_fixture():
+    docs = [build_document(AGENCY, id="agency", source="بترا", published="2024-03-10"),
+            build_document(PAPER, id="paper", source="الغد", published="2024-03-10"),
+            build_document(AGENCY, id="copy", source="عمون", published="2024-03-10",
+                           duplicate_of="agency")]
+    analyses = {d.id: DocumentAnalysis(d) for d in docs}
+    return build_event("V1", docs, title="افتتاح الجسر"), analyses
+
+
+def test_event_summary_cites_every_article_that_says_it() -> None:
+    event, analyses = event_fixture()
+    summary = summarize_event(event, analyses, Settings())
+    assert summary.event == "V1" and 1 <= len(summary.sentences) <= 3
+    for sentence in summary.sentences:
+        first = sentence.citations[0]
+        assert analyses[first.doc].document.text[first.start:first.end] == sentence.text
+        assert first.doc != "copy"                      # copies are cited, never the source
+        for citation in sentence.citations:
+            assert analyses[citation.doc].document.text[citation.start:citation.end]
+        assert len({c.doc for c in sentence.citations}) == len(sentence.citations)
+    opening = summary.sentences[0]
+    assert {c.doc for c in opening.citations} == {"agency", "paper", "copy"}
+
+
+def test_event_summary_has_no_redundant_pair_and_respects_budget() -> None:
+    event, analyses = event_fixture()
+    summary = summarize_event(event, analyses, Settings())
+    texts = [s.text for s in summary.sentences]
+    idf = features.Idf.fit(features.terms(t) for t in texts)
+    vectors = [features.tfidf(features.term_counts(t), idf) for t in texts]
+    for i in range(len(vectors)):
+        for j in range(i + 1, len(vectors)):
+            assert features.dot(vectors[i], vectors[j]) < REDUNDANT
+    by_words = summarize_event(event, analyses, Settings(summary_words=10))
+    assert len(by_words.sentences) == 1
+
+
+def test_event_summary_is_deterministic() -> None:
+    event, analyses = event_fixture()
+    assert summarize_event(event, analyses, Settings()) == summarize_event(event, analyses,
+                                                                           Settings())
