@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from marsad.arabic.sentences import split_sentences
-from marsad.errors import E_DUPLICATE_ID, E_STAGE, InputError, MarsadError
+from marsad.errors import E_DUPLICATE_ID, E_STAGE, InputError, MarsadError, ModelError
 from marsad.explain.summaries import summarize_event
 from marsad.extract.linking import link_entities
 from marsad.extract.ner import find_mentions
@@ -73,6 +73,8 @@ def analyze_record(record: RawRecord, settings: Settings,
         begun = time.perf_counter()
         try:
             return fn()
+        except ModelError:
+            raise  # a broken install, not a bad article: stop with the fix in the message
         except Exception as exc:  # noqa: BLE001 - any bug in a stage must not stop the batch
             raise _StageFailed(name, exc) from exc
         finally:

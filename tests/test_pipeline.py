@@ -154,3 +154,15 @@ def test_document_stage_is_a_pure_function_of_one_record() -> None:
     second = analyze_record(record, Settings())
     assert first == second
     assert first.document.sentences and first.mentions
+
+
+def test_a_missing_model_stops_the_run_with_its_fix(tmp_path: Path, monkeypatch) -> None:
+    import marsad.pipeline as pipeline
+    from marsad.errors import ModelError
+
+    def no_model(document):
+        raise ModelError("marsad/models/ner.crfsuite is missing", "reinstall marsad")
+    monkeypatch.setattr(pipeline, "find_mentions", no_model)
+    (tmp_path / "a.txt").write_text(WIRE, encoding="utf-8")
+    with pytest.raises(ModelError):
+        run([tmp_path], Settings())
