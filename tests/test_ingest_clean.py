@@ -282,3 +282,22 @@ def test_seed_texts_only_lose_characters(seeds: dict) -> None:
 def test_headline_keeps_balanced_quotes(headline: str, expected: str) -> None:
     body = "أعلنت الشركة اليوم نتائجها المالية للربع الثالث من العام الجاري بأرباح بلغت مليار ريال."
     assert clean(f"{headline}\n\n{body}\n{body}").title == expected
+
+
+@pytest.mark.parametrize("date_line, iso", [
+    ("الثلاثاء، 14 تشرين الأول/أكتوبر 2025 - 19:10", "2025-10-14"),
+    ("الأحد 9 أغسطس 2015م", "2015-08-09"),
+    ("١٥/٠٣/٢٠٢٤", "2024-03-15"),
+])
+def test_a_date_line_under_the_headline_is_cut_and_dates_the_article(date_line: str,
+                                                                      iso: str) -> None:
+    body = "أعلنت الشركة اليوم نتائجها المالية للربع الثالث من العام الجاري بأرباح بلغت مليار ريال."
+    doc = clean(f"الشركة تعلن نتائجها\n{date_line}\n\n{body}")
+    assert doc.published == iso
+    assert doc.text == body and date_line in doc.removed
+
+
+def test_a_sentence_that_mentions_a_date_is_not_a_date_line() -> None:
+    body = "وقعت الحادثة في 14 أكتوبر 2025 قرب الميناء بحسب شهود عيان تحدثوا للصحيفة اليوم."
+    doc = clean(f"حادثة قرب الميناء\n\n{body}")
+    assert doc.published is None and doc.text == body

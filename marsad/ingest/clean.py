@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from marsad.arabic.normalize import fold, normalize, strip_controls
+from marsad.arabic.dates import find_dates
 from marsad.errors import E_EMPTY, E_LANGUAGE, E_TOO_LARGE, InputError
 from marsad.ingest.language import detect_language
 from marsad.settings import Settings
@@ -342,6 +343,26 @@ def _is_furniture(line: str, edge: bool = False) -> bool:
             and all(w in _FURNITURE_CORE or w in _FURNITURE_EXTRA for w in words))
 
 
+_WEEKDAYS = ("الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت")
+_DATE_LINE_REST = re.compile(r"[\s\d:.,،/\-–—|()]|\b(?:م|هـ|ه|ص|مساء|صباحا|ت\s*غ|gmt|utc)\b")
+
+
+def _date_line(line: str) -> date | None:
+    """The date of a line that holds only a date (and weekday, time): "الثلاثاء، 14 تشرين..."."""
+    if len(line) > 80 or not any(ch.isdigit() for ch in line):
+        return None
+    found = find_dates(line)
+    if not found:
+        return None
+    rest = line
+    for start, end, _value in reversed(found):
+        rest = rest[:start] + " " + rest[end:]
+    rest = fold(rest)
+    for weekday in _WEEKDAYS:
+        rest = rest.replace(weekday, " ")
+    return found[0][2] if not _DATE_LINE_REST.sub("", rest).strip() else None
+
+
 def _is_related_header(line: str) -> bool:
     if len(line) > 300:
         return False
@@ -442,11 +463,17 @@ def clean_record(record: RawRecord, settings: Settings) -> Document:
             cuts.dropped.add(content[0])
     # 2. Leading lines: dateline, byline, headline (in any order, a few lines at most).
     seen_headline = title is not None
+    line_date: date | None = None
     for position, index in enumerate(cuts.content()[:4]):
         line = cuts.text(index)
         header = None if len(line) > 90 else _parse_header(line, standalone=True)
         if header is not None:
             headers.append(header)
+            cuts.dropped.add(index)
+            continue
+        dated = _date_line(line) if position < 3 else None
+        if dated is not None:               # a publication-date line under the headline
+            line_date = line_date or dated
             cuts.dropped.add(index)
             continue
         if _is_furniture(line, edge=True):
@@ -533,6 +560,8 @@ def clean_record(record: RawRecord, settings: Settings) -> Document:
     published = parse_published(record.published)
     if record.published and published is None:
         metadata["published_raw"] = record.published
+    if published is None and line_date is not None:
+        published = line_date.isoformat()
     if record.url:
         metadata.setdefault("url", record.url)
     language = detect_language(body)
