@@ -21,61 +21,15 @@ from marsad.arabic.normalize import fold, normalize, strip_controls
 from marsad.arabic.dates import find_dates
 from marsad.errors import E_EMPTY, E_LANGUAGE, E_TOO_LARGE, InputError
 from marsad.ingest.language import detect_language
+from marsad.ingest.lexicon import (AGENCIES, AMBIGUOUS, FURNITURE_CORE, FURNITURE_EXACT,
+                                   FURNITURE_EXTRA, FURNITURE_PREFIX, GENERIC, OUTLETS, PLACES,
+                                   PROSE_WORDS, RELATED_PREFIX)
 from marsad.settings import Settings
 from marsad.types import Document, RawRecord
-
-# Canonical name -> other spellings. Wires first: a wire named in a dateline is the source.
-AGENCIES: dict[str, tuple[str, ...]] = {
-    "واس": ("وكالة الأنباء السعودية",), "سانا": (), "قنا": (), "وام": (), "بنا": (),
-    "كونا": (), "العمانية": (), "بترا": (), "وفا": (), "سبأ": (), "واج": (), "وات": (),
-    "أ ش أ": (), "رويترز": ("Reuters",), "أ ف ب": ("فرانس برس", "الفرنسية", "AFP"),
-    "أ ب": ("أسوشيتد برس", "اسوشيتدبرس", "AP"), "د ب أ": ("dpa", "الألمانية"),
-    "سبوتنيك": (), "الأناضول": (), "تاس": (), "نوفوستي": ("ريا نوفوستي",), "إرنا": (),
-    "فارس": (), "تسنيم": (), "مهر": (), "شينخوا": (), "يونهاب": (), "كيودو": (), "إفي": (),
-    "آكي": (), "معا": (), "روسيا اليوم": ("آر تي", "RT"), "سي إن إن": ("CNN",),
-    "بي بي سي": ("BBC",), "سكاي نيوز عربية": ("سكاي نيوز",),
-}
-# Newspapers and sites that name themselves in bylines ("لجين الأحمدي – عين اليوم").
-# City names that are also papers (الرياض، المدينة) are left out: as places they are commoner.
-OUTLETS: dict[str, tuple[str, ...]] = {
-    "عكاظ": (), "عين اليوم": (), "الوئام": (), "سبق": (), "اليوم": (), "الجزيرة": (),
-    "الشرق الأوسط": ("الشرق الأوسط أونلاين",), "الاقتصادية": ("الاقتصادية الإلكترونية",), "الرياضية": (), "الوطن": (), "الحياة": (),
-    "الأهرام": (), "المصري اليوم": (), "اليوم السابع": (), "الشروق": (), "العربية": ("العربية نت",),
-    "الخليج": (), "البيان": (), "الاتحاد": (), "القدس العربي": (), "النهار": (), "الأخبار": (),
-    "الرأي": (), "الغد": (), "الدستور": (), "القبس": (), "الراية": (), "الشرق": (), "هسبريس": (),
-}
-# Words in a dateline that name neither a place nor a person ("عين اليوم – متابعات").
-GENERIC = frozenset(fold(w) for w in (
-    "متابعات", "متابعة", "خاص", "وكالات", "الوكالات", "مراسلنا", "مراسلون", "المحرر", "محرر", "تقرير",
-    "ترجمة", "فريق التحرير", "المحليات", "الأخبار المحلية"))
-# Places (multi-word ones especially) so "سان فرانسيسكو - رويترز" is a place, not a person.
-PLACES = frozenset(fold(w) for w in (
-    "سان فرانسيسكو", "نيويورك", "نيو يورك", "لوس أنجلوس", "مكة المكرمة", "المدينة المنورة",
-    "الدار البيضاء", "أبو ظبي", "أبوظبي", "شرم الشيخ", "خميس مشيط", "حفر الباطن", "رام الله",
-    "بيت لحم", "دير الزور", "هونغ كونغ", "إسلام آباد", "كوالالمبور", "الرياض", "جدة", "دمشق",
-    "القاهرة", "بيروت", "بغداد", "عمان", "عمّان", "موسكو", "واشنطن", "لندن", "باريس", "أنقرة",
-    "إسطنبول", "اسطنبول", "طهران", "الدوحة", "الكويت", "المنامة", "مسقط", "صنعاء", "عدن",
-    "الخرطوم", "طرابلس", "تونس", "الجزائر", "الرباط", "غزة", "القدس", "حلب", "حمص", "إدلب",
-    "درعا", "اللاذقية", "أبها", "الدمام", "تبوك", "حائل", "بريدة", "الطائف", "جنيف", "برلين",
-    "بروكسل", "بكين", "طوكيو", "سوتشي", "عسير", "جازان", "جيزان", "نجران", "الخبر", "القطيف",
-    "الأحساء", "ينبع", "سكاكا", "عرعر", "الباحة", "القصيم", "الجوف", "الظهران", "دبي",
-    "الشارقة", "البصرة", "الموصل", "أربيل", "بنغازي", "الإسكندرية", "نواكشوط", "كابول",
-    "نيودلهي", "فيينا", "روما", "مدريد", "أثينا", "كييف", "آستانة", "أستانا", "الأمم المتحدة",
-    "المدينة", "مكة", "عمان", "الخليل", "نابلس", "جنين", "الفلوجة", "كربلاء", "النجف", "مأرب",
-    "تعز", "الحديدة", "عفرين", "منبج", "الرقة", "حماة", "القامشلي"))
-
 
 def _compact(text: str) -> str:
     """Lookup key: folded, without dots and spaces, so "أ. ف. ب." and "ا ف ب" meet."""
     return re.sub(r"[.\s]+", "", fold(text))
-
-
-# Words that occur in sentences but never in a place or person name: a dateline part with one
-# of them is prose ("رويترز: ارتفعت أسعار النفط اليوم" is a headline, not a byline).
-_PROSE_WORDS = frozenset(fold(w) for w in (
-    "في", "من", "على", "إلى", "عن", "أن", "إن", "قال", "قد", "لا", "ما", "هذا", "هذه", "التي",
-    "الذي", "اليوم", "أمس", "مع", "بعد", "قبل", "حتى", "كان", "عند", "كل", "أو", "ثم", "لم", "لن",
-    "يجب", "غدا", "هل", "ليس", "بين", "حول", "ضد", "منذ", "خلال"))
 
 
 def _alias_table(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -100,12 +54,7 @@ _SPLIT = re.compile(r"\s*(?:[" + re.escape(_DASH) + r"|:]|\(|\))\s*")
 _QUOTES = "«»\"“”'‘’"
 _SENTENCE_END = ".!?؟…"
 _NAMED_ALT = _alias_pattern({**AGENCIES, **OUTLETS})
-# Names that are also ordinary words ("اليوم" today, "معا" together): not after a bare dash.
-_AMBIGUOUS = frozenset(fold(w) for w in (
-    "اليوم", "الوطن", "الشرق", "الرأي", "الغد", "الأخبار", "الحياة", "الخليج", "الاتحاد",
-    "البيان", "الدستور", "النهار", "العربية", "الجزيرة", "الشروق", "الراية", "فارس", "مهر",
-    "معا", "وات", "بنا", "وام"))
-_DASHED_ALT = _alias_pattern({**AGENCIES, **OUTLETS}, _AMBIGUOUS)
+_DASHED_ALT = _alias_pattern({**AGENCIES, **OUTLETS}, AMBIGUOUS)
 # Inline datelines at the start of a paragraph (on the folded view of the line).
 _INLINE = (
     # القاهرة (رويترز) -      دمشق (أ ف ب):
@@ -122,26 +71,6 @@ _INLINE = (
 _BYLINE_MARKER = re.compile(r"^(?:كتب|كتبت|بقلم|اعداد|تقرير|حوار|تحرير|متابعه|by)\s*[:" +
                             re.escape(_DASH) + r"]?\s*(?P<name>.+)$", re.I)
 _WIRE_DATE = re.compile(r"^(?P<place>[^\d]{2,40}?)\s+\d{1,2}\s.*\s(?P<agency>\S+(?: \S+){0,2})$")
-_FURNITURE_CORE = frozenset(fold(w) for w in (
-    "تعليق", "تعليقا", "تعليقات", "التعليقات", "شارك", "شاركها", "مشاركة", "طباعة", "اطبع",
-    "الطباعة", "tweet", "share", "print", "email", "e-mail", "facebook", "twitter", "whatsapp",
-    "telegram", "فيسبوك", "فيس", "تويتر", "واتساب", "تلغرام", "تيليجرام", "غرد", "إعجاب",
-    "comments", "comment", "pinterest", "linkedin", "إرسال", "ارسل", "أرسل", "المشاركة"))
-_FURNITURE_EXTRA = frozenset(fold(w) for w in (
-    "أضف", "اضف", "إضافة", "لصديق", "صديق", "إلى", "الى", "البريد", "الإلكتروني", "الالكتروني",
-    "بوك", "واتس", "اب", "حفظ", "نسخ", "الرابط", "الخبر", "هذا", "المقال", "عبر", "على", "via",
-    "google", "بلس", "like", "عدد", "القراءات", "مشاهدة", "و", "or", "and", "add"))
-_FURNITURE_PREFIX = tuple(fold(w) for w in (
-    "المصدر:", "المصدر :", "تابعونا على", "تابعنا على", "رابط الخبر", "رابط المقال",
-    "رابط مختصر", "الوسوم", "وسوم:", "كلمات مفتاحية", "كلمات دلالية", "سمات:", "جميع الحقوق محفوظة", "حقوق النشر", "انقر هنا", "اضغط هنا", "tags:",
-    "read more", *(prefix + sep for prefix in ("اقرأ أيضا", "إقرأ أيضا", "شاهد أيضا", "طالع أيضا")
-                   for sep in (":", " :"))))
-_FURNITURE_EXACT = frozenset(fold(w) for w in ("انتهى", "النهاية", "تعليقك", "شارك برأيك"))
-# Headers of a trailing block of links to other articles: the block goes with them.
-_RELATED_PREFIX = tuple(fold(w) for w in (
-    "اقرأ أيضا", "إقرأ أيضا", "اقرأ ايضاً", "اقرأ المزيد", "مواضيع ذات صلة", "أخبار ذات صلة",
-    "مقالات ذات صلة", "موضوعات ذات صلة", "شاهد أيضا", "طالع أيضا", "الأكثر قراءة",
-    "related", "see also"))
 _TIMESTAMP = re.compile(r"^\d{1,2}:\d{2}(?:\s*(?:ت\s*م|ت\.م|gmt|utc))?$", re.I)
 _LINK_ONLY = re.compile(r"^(?:https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$", re.I)
 _SYMBOLS_ONLY = re.compile(r"^[\W_]+$")
@@ -219,7 +148,7 @@ def _classify(part: str) -> tuple[str, str | None]:
     words = key.split()
     if not words or not all(re.fullmatch(r"[^\W\d_]+", w) for w in words):
         return "other", None
-    if any(w in _PROSE_WORDS for w in words):
+    if any(w in PROSE_WORDS for w in words):
         return "other", None
     if len(words) == 1:
         return "word", None
@@ -331,16 +260,16 @@ def _is_furniture(line: str, edge: bool = False) -> bool:
         return False
     if _TIMESTAMP.match(view) or _LINK_ONLY.match(view) or (edge and _SYMBOLS_ONLY.match(view)):
         return True
-    if view.startswith(_FURNITURE_PREFIX) and len(view) <= 200:
+    if view.startswith(FURNITURE_PREFIX) and len(view) <= 200:
         return True
-    if view.strip("/-. ") in _FURNITURE_EXACT:
+    if view.strip("/-. ") in FURNITURE_EXACT:
         return True
     words = [w.strip(".,:،!|•·-–—«»\"'()[]") for w in view.split()]
     words = [w for w in words if w]
     if not words or len(words) > 8:
         return False
-    return (any(w in _FURNITURE_CORE for w in words)
-            and all(w in _FURNITURE_CORE or w in _FURNITURE_EXTRA for w in words))
+    return (any(w in FURNITURE_CORE for w in words)
+            and all(w in FURNITURE_CORE or w in FURNITURE_EXTRA for w in words))
 
 
 _WEEKDAYS = ("الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت")
@@ -367,7 +296,7 @@ def _is_related_header(line: str) -> bool:
     if len(line) > 300:
         return False
     view = _view(line.strip())[0].lower()
-    return view.startswith(_RELATED_PREFIX) and len(view) <= 200
+    return view.startswith(RELATED_PREFIX) and len(view) <= 200
 
 
 def parse_published(value: str | None) -> str | None:

@@ -1,0 +1,95 @@
+"""The shipped entity tagger: loads, finds the obvious entities, keeps exact offsets."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from marsad.extract.ner import EntityTagger, find_mentions
+from marsad.extract.ner_features import Resources, mention_start, tokenize
+from marsad.types import Document, Span
+
+
+def build_document(text: str, *, sentences: tuple[Span, ...] = (), doc_id: str = "d1") -> Document:
+    return Document(id=doc_id, path=None, title=None, source=None, dateline=None, byline=None,
+                    published=None, language="ar", text=text, sentences=sentences)
+
+
+@pytest.fixture(scope="module")
+def tagger() -> EntityTagger:
+    return EntityTagger.pretrained()
+
+
+def by_text(mentions) -> dict[str, str]:
+    return {m.text: m.type for m in mentions}
+
+
+def test_shipped_model_loads_fast() -> None:
+    started = time.perf_counter()
+    EntityTagger.pretrained()
+    assert time.perf_counter() - started < 2.0
+
+
+def test_finds_person_and_place(tagger: EntityTagger) -> None:
+    doc = build_document("وقال الرئيس الروسي فلاديمير بوتين في موسكو إن بلاده لن تتراجع.")
+    found = by_text(tagger.find_mentions(doc))
+    assert any("بوتين" in text and kind == "PER" for text, kind in found.items()), found
+    assert found.get("موسكو") == "LOC", found
+
+
+def test_offsets_map_back_exactly(tagger: EntityTagger) -> None:
+    text = ("أعلنت وزارة الخارجية الأمريكية أن الوزير جون كيري سيزور القاهرة.\n"
+            "وكان الرئيس باراك أوباما قد التقى رئيس الوزراء البريطاني ديفيد كاميرون في لندن.")
+    mentions = tagger.find_mentions(build_document(text))
+    assert mentions
+    for mention in mentions:
+        assert text[mention.start:mention.end] == mention.text
+        assert mention.doc == "d1" and mention.type in {"PER", "ORG", "LOC", "MISC"}
+    assert by_text(mentions).get("لندن") == "LOC"
+
+
+def test_sentence_spans_are_used(tagger: EntityTagger) -> None:
+    text = "مقدمة لا تهم. وقال الرئيس الروسي فلاديمير بوتين في موسكو إن بلاده مستعدة."
+    first_end = text.index(".") + 1
+    doc = build_document(text, sentences=(Span(0, first_end), Span(first_end + 1, len(text))))
+    mentions = tagger.find_mentions(doc)
+    assert all(m.start > first_end for m in mentions)
+    assert "موسكو" in by_text(mentions)
+
+
+def test_proclitics_are_left_out_of_spans(tagger: EntityTagger) -> None:
+    text = "وأعلن التحالف الدولي شن غارات جديدة على مواقع تابعة لداعش في العراق وسوريا."
+    found = by_text(tagger.find_mentions(build_document(text)))
+    assert "داعش" in found, found
+    assert "سوريا" in found, found
+
+
+def test_mention_start_keeps_names_that_begin_like_clitics(tagger: EntityTagger) -> None:
+    resources = tagger._resources
+    assert mention_start("لداعش", resources) == 1
+    assert mention_start("وبوتين", resources) == 1
+    for name in ("لبنان", "بيروت", "فرنسا", "بوتين", "كندا", "واشنطن"):
+        assert mention_start(name, resources) == 0, name
+
+
+def test_mention_start_without_counts_is_conservative() -> None:
+    assert mention_start("بوتين", Resources()) == 0
+    assert mention_start("والعراق", Resources()) == 1
+
+
+def test_empty_text_gives_no_mentions() -> None:
+    assert find_mentions(build_document("")) == ()
+    assert find_mentions(build_document("  \n\n ")) == ()
+
+
+def test_tokenize_splits_punctuation_like_anercorp() -> None:
+    assert [t.text for t in tokenize("قال: «نعم»، والصين.")] == [
+        "قال", ":", "«", "نعم", "»", "،", "والصين", "."]
+
+
+def test_tag_tokens_gives_bio_tags(tagger: EntityTagger) -> None:
+    tags = tagger.tag_tokens(["زار", "بوتين", "موسكو", "."])
+    assert len(tags) == 4
+    assert all(t == "O" or t[:2] in ("B-", "I-") for t in tags)
+    assert tagger.tag_tokens([]) == []
