@@ -59,10 +59,30 @@ def test_sentence_spans_are_used(tagger: EntityTagger) -> None:
 
 
 def test_proclitics_are_left_out_of_spans(tagger: EntityTagger) -> None:
-    text = "وأعلن التحالف الدولي شن غارات جديدة على مواقع تابعة لداعش في العراق وسوريا."
-    found = by_text(tagger.find_mentions(build_document(text)))
-    assert "داعش" in found, found
-    assert "سوريا" in found, found
+    text = ("واتهمت الحكومة اللبنانية إسرائيل بخرق وقف إطلاق النار ، وقالت إن لإسرائيل أطماعا "
+            "في مياه لبنان .\nواجتمع أوباما وبوتين في قمة العشرين ثم عاد بوتين إلى موسكو .")
+    mentions = tagger.find_mentions(build_document(text))
+    texts = [m.text for m in mentions]
+    assert texts.count("إسرائيل") == 2, texts          # the second one is written لإسرائيل
+    assert texts.count("بوتين") == 2, texts            # the first one is written وبوتين
+    assert not any(t.startswith(("لإ", "وب")) for t in texts), texts
+
+
+class _TagsEverythingAfterTheFirstWord(EntityTagger):
+    """A stand-in model: the span logic is tested apart from what the CRF has learnt."""
+
+    def tag_document(self, sentences: list[list[str]]) -> list[list[str]]:
+        return [["O"] + ["B-ORG"] * (len(tokens) - 1) for tokens in sentences]
+
+
+def test_clitic_spans_with_a_stub_model(tagger: EntityTagger) -> None:
+    stub = _TagsEverythingAfterTheFirstWord.__new__(_TagsEverythingAfterTheFirstWord)
+    stub._resources = tagger._resources
+    text = "ضربات لداعش وبوتين بالعراق لبنان"
+    mentions = stub.find_mentions(build_document(text))
+    assert [m.text for m in mentions] == ["داعش", "بوتين", "العراق", "لبنان"]
+    for mention in mentions:
+        assert text[mention.start:mention.end] == mention.text
 
 
 def test_mention_start_keeps_names_that_begin_like_clitics(tagger: EntityTagger) -> None:

@@ -1,0 +1,145 @@
+"""Named-entity recognition (PER, ORG, LOC, MISC) for Arabic news with a shipped CRF model.
+
+The model (marsad/models/ner.crfsuite) is a linear-chain CRF trained on ANERcorp by
+scripts/train_ner.py over the features of `ner_features`; beside it ship word clusters learnt
+from unlabelled news (with how often each word follows a title/place/organisation word) and a
+derived entity lexicon. Everything runs offline on CPU.
+
+    from marsad.extract.ner import find_mentions
+    mentions = find_mentions(document)      # tuple[Mention, ...] with original offsets
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources as importlib_resources
+from pathlib import Path
+
+from marsad.errors import ModelError
+from marsad.extract.ner_features import Featurizer, Resources, mention_start, tokenize
+from marsad.types import Document, EntityType, Mention
+
+MODEL_FILE = "ner.crfsuite"
+CLUSTERS_FILE = "ner_clusters.tsv.gz"
+LEXICON_FILE = "ner_lexicon.tsv.gz"
+_TYPE_NAMES: dict[str, EntityType] = {"PERS": "PER", "PER": "PER", "LOC": "LOC", "ORG": "ORG",
+                                      "MISC": "MISC"}
+# Without sentence spans, cut lines further after sentence-final punctuation: the model was
+# trained on sentences and long sequences only cost time.
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
+_MAX_TOKENS = 400
+
+
+class EntityTagger:
+    """Tags token sequences with BIO entity tags and finds entity mentions in documents."""
+
+    def __init__(self, model_path: Path, resources: Resources) -> None:
+        import pycrfsuite  # imported here so `import marsad` stays light
+
+        if not model_path.exists():
+            raise ModelError(f"NER model not found: {model_path}",
+                             "reinstall marsad, or rebuild it with scripts/train_ner.py")
+        self._tagger = pycrfsuite.Tagger()
+        try:
+            self._tagger.open(str(model_path))
+        except (OSError, ValueError) as error:
+            raise ModelError(f"NER model unreadable: {model_path} ({error})",
+                             "reinstall marsad, or rebuild it with scripts/train_ner.py") from error
+        self._featurizer = Featurizer(resources)
+        self._resources = resources
+
+    @classmethod
+    def pretrained(cls) -> EntityTagger:
+        """The tagger shipped in marsad/models (raises ModelError when a file is missing)."""
+        folder = importlib_resources.files("marsad") / "models"
+        paths = {name: Path(str(folder / name)) for name in (MODEL_FILE, CLUSTERS_FILE, LEXICON_FILE)}
+        for path in paths.values():
+            if not path.is_file():
+                raise ModelError(f"NER model file missing: {path}",
+                                 "reinstall marsad (package data), or rebuild with "
+                                 "scripts/train_clusters.py and scripts/train_ner.py")
+        resources = Resources.load(paths[CLUSTERS_FILE], paths[LEXICON_FILE])
+        return cls(paths[MODEL_FILE], resources)
+
+    def tag_tokens(self, tokens: list[str]) -> list[str]:
+        """BIO tags (B-PER, I-LOC, ..., O) for one sentence of tokens (ANERcorp tokenisation:
+        punctuation as separate tokens, clitics attached)."""
+        if not tokens:
+            return []
+        return self._convert(self._tagger.tag(self._featurizer.sequence(tokens)))
+
+    def tag_document(self, sentences: list[list[str]]) -> list[list[str]]:
+        """BIO tags for every sentence of one document; repeated names share evidence
+        (a title or first name seen with one occurrence helps the bare repeats)."""
+        features = self._featurizer.document(sentences)
+        return [self._convert(self._tagger.tag(x)) if x else [] for x in features]
+
+    def find_mentions(self, document: Document) -> tuple[Mention, ...]:
+        """Entity mentions of `document` with offsets into `document.text`."""
+        text = document.text
+        pieces = []                          # (segment start, tokens of one sentence chunk)
+        for start, end in self._segments(document):
+            tokens = tokenize(text[start:end])
+            for chunk in range(0, len(tokens), _MAX_TOKENS):
+                pieces.append((start, tokens[chunk:chunk + _MAX_TOKENS]))
+        pieces = [(start, tokens) for start, tokens in pieces if tokens]
+        tag_lists = self.tag_document([[t.text for t in tokens] for _, tokens in pieces])
+        mentions: list[Mention] = []
+        for (start, tokens), tags in zip(pieces, tag_lists):
+            for first, last, kind in _chunks(tags):
+                token = tokens[first]
+                begin = start + token.start + mention_start(token.text, self._resources)
+                finish = start + tokens[last].end
+                mentions.append(Mention(document.id, begin, finish, text[begin:finish], kind))
+        return tuple(mentions)
+
+    @staticmethod
+    def _convert(tags: list[str]) -> list[str]:
+        return [tag if tag == "O" else f"{tag[:2]}{_TYPE_NAMES.get(tag[2:], 'MISC')}"
+                for tag in tags]
+
+    @staticmethod
+    def _segments(document: Document) -> list[tuple[int, int]]:
+        if document.sentences:
+            return [(span.start, span.end) for span in document.sentences]
+        segments = []
+        position = 0
+        for line in document.text.split("\n"):
+            line_start = position
+            position += len(line) + 1
+            piece_start = 0
+            for match in _SENTENCE_END.finditer(line):
+                segments.append((line_start + piece_start, line_start + match.start()))
+                piece_start = match.end()
+            if piece_start < len(line):
+                segments.append((line_start + piece_start, line_start + len(line)))
+        return segments
+
+
+def _chunks(tags: list[str]) -> list[tuple[int, int, EntityType]]:
+    """(first, last, type) of every entity; a stray I- starts an entity (as seqeval does)."""
+    found: list[tuple[int, int, EntityType]] = []
+    current: list = []
+    for i, tag in enumerate(tags):
+        if tag == "O":
+            current = []
+            continue
+        kind = tag[2:]
+        if tag.startswith("I-") and current and current[2] == kind:
+            current[1] = i
+            found[-1] = (current[0], i, kind)
+        else:
+            current = [i, i, kind]
+            found.append((i, i, kind))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _default_tagger() -> EntityTagger:
+    return EntityTagger.pretrained()
+
+
+def find_mentions(document: Document) -> tuple[Mention, ...]:
+    """Entity mentions of `document`, with the shipped tagger (loaded once, on first use)."""
+    return _default_tagger().find_mentions(document)
