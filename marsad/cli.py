@@ -25,7 +25,7 @@ def _progress_factory(quiet: bool):
         if quiet:
             return items
         from tqdm import tqdm
-        return tqdm(items, desc=label, unit=" art", file=sys.stderr, mininterval=0.5,
+        return tqdm(items, desc=label, file=sys.stderr, mininterval=0.5,
                     dynamic_ncols=True, leave=False)
     return progress
 
@@ -102,7 +102,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not args.json and not args.html:
         raise UsageError("nothing to write", "pass --json FILE and/or --html DIR")
     with Store(args.db) as store:
-        analysis = analyze_store(store, _settings(args))
+        analysis = analyze_store(store, _settings(args), progress=_progress_factory(args.quiet))
     _say(args, _summary_line(analysis))
     if not analysis.documents:
         print(f"marsad: the store {args.db} holds no article", file=sys.stderr)

@@ -158,31 +158,38 @@ def _rename(analysis: DocumentAnalysis, new_id: str) -> DocumentAnalysis:
 
 def analyze_collection(analyses: Sequence[DocumentAnalysis], settings: Settings,
                        rejected: Sequence[Rejection] = (),
-                       times: StageTimes | None = None) -> Analysis:
+                       times: StageTimes | None = None,
+                       progress: ProgressFactory | None = None) -> Analysis:
     """Run the collection stages over documents in arrival order and assemble the Analysis."""
     times = times if times is not None else StageTimes()
+    progress = progress or _no_progress
 
     started = time.perf_counter()
     index = DuplicateIndex(settings.duplicate_threshold)
     duplicate_of: dict[str, str | None] = {}
-    for analysis in analyses:
+    for analysis in progress(analyses, "copies"):
         duplicate_of[analysis.document.id] = index.add(analysis.document.id,
                                                        analysis.document.text)
     analyses = [DocumentAnalysis(replace(a.document, duplicate_of=duplicate_of[a.document.id]),
                                  a.mentions, a.quotes, a.quantities) for a in analyses]
     times.add("duplicates", started)
 
+    # Linking and grouping are single passes with no per-item hook: a one-step bar still tells
+    # the user which stage is running and for how long.
     started = time.perf_counter()
-    entities, linked_quotes = link_entities(analyses)
+    for _ in progress([0], "entities"):
+        entities, linked_quotes = link_entities(analyses)
     times.add("linking", started)
 
     started = time.perf_counter()
-    events, stories = group_events(analyses, duplicate_of, settings)
+    for _ in progress([0], "events"):
+        events, stories = group_events(analyses, duplicate_of, settings)
     times.add("events", started)
 
     started = time.perf_counter()
     by_id = {a.document.id: a for a in analyses}
-    summaries = tuple(summarize_event(event, by_id, settings) for event in events)
+    summaries = tuple(summarize_event(event, by_id, settings)
+                      for event in progress(events, "summaries"))
     times.add("summaries", started)
 
     quantities = tuple(q for a in analyses for q in a.quantities)
@@ -223,7 +230,7 @@ def run(inputs: Sequence[str | Path], settings: Settings | None = None,
             rejected.append(item)
         elif isinstance(item, DocumentAnalysis):
             analyses.append(item)
-    return analyze_collection(analyses, settings, rejected, times)
+    return analyze_collection(analyses, settings, rejected, times, progress)
 
 
 @dataclass(frozen=True)
@@ -264,7 +271,9 @@ def ingest(inputs: Sequence[str | Path], store: Store, settings: Settings | None
 
 
 def analyze_store(store: Store, settings: Settings | None = None,
-                  times: StageTimes | None = None) -> Analysis:
+                  times: StageTimes | None = None,
+                  progress: ProgressFactory = _no_progress) -> Analysis:
     """The collection stages over everything stored, in arrival order."""
     settings = settings or Settings()
-    return analyze_collection(list(store.analyses()), settings, store.rejections(), times)
+    return analyze_collection(list(store.analyses()), settings, store.rejections(), times,
+                              progress)
