@@ -262,3 +262,52 @@ def test_seeds(seeds_dir: Path) -> None:
         assert all(text[q.start:q.end] == q.text for q in found)
     assert sum(1 for s in speakers if s and "بوتين" in s) >= 15
     assert any(s and "لافروف" in s for s in speakers)
+
+
+# -- constructions fixed against the quotation benchmark (sentences written for the tests) ----
+def test_speaker_behind_a_long_title_with_prepositions() -> None:
+    text = ("وقال مدير مكتب الجمعية الأهلية لرعاية الأيتام في حلب سامر الخطيب إن "
+            "المشروع سيكتمل قريبا.")
+    (quote,) = quotes(text, ("سامر الخطيب",))
+    assert quote.speaker_text == "سامر الخطيب" and quote.kind == "indirect"
+
+
+def test_a_preposition_with_a_quoted_outlet_is_not_a_name() -> None:
+    text = 'وقال المتحدث باسم الجمعية ل"الأنباء" إن العمل يسير وفق الخطة المرسومة.'
+    (quote,) = quotes(text)
+    assert quote.speaker_text != "ل" and quote.text.startswith("العمل")
+
+
+@pytest.mark.parametrize("cue", ["ملمحا", "منبها", "مناشدا"])
+def test_more_participle_cues(cue: str) -> None:
+    text = f"وقال سامر الخطيب إن الموسم كان ناجحا، {cue} إلى أن الموسم المقبل سيكون أصعب."
+    found = quotes(text, ("سامر الخطيب",))
+    assert [q.cue for q in found] == ["وقال", cue]
+    assert all(q.speaker_text == "سامر الخطيب" for q in found)
+
+
+def test_a_participle_that_reports_no_words_ends_the_clause() -> None:
+    text = ("وأكد سامر الخطيب أن العمل يسير بحزم، مرجعا ذلك إلى جهود الفريق كله، "
+            "مشيدا بالمتطوعين.")
+    (quote,) = quotes(text, ("سامر الخطيب",))
+    assert quote.text == "العمل يسير بحزم"
+
+
+def test_a_prayer_is_not_a_quote() -> None:
+    text = "وأكد سامر الخطيب أن المدينة ستتعافى، داعيا الله أن يحفظ أهلها من كل سوء."
+    found = quotes(text, ("سامر الخطيب",))
+    assert [q.cue for q in found] == ["وأكد"]
+
+
+def test_a_marked_quotation_after_a_mid_sentence_verb() -> None:
+    text = ('وحول أثر القرار على السوق، قال «القرار سيرفع الأسعار في الأشهر المقبلة». '
+            'وأوضح سامر الخطيب أن السوق مستقرة.')
+    found = quotes(text, ("سامر الخطيب",))
+    assert found[0].kind == "direct" and found[0].text.startswith("القرار سيرفع")
+
+
+def test_implicit_subject_named_earlier_in_the_same_sentence() -> None:
+    text = ('وقال سامر الخطيب إن الفريق لعب جيدا. من جانبه، أعرب رامي عيسى عن سعادته '
+            'بالنتيجة، وقال "الفريق ظهر بمستوى جيد هذا المساء".')
+    found = quotes(text, ("سامر الخطيب", "رامي عيسى"))
+    assert [q.speaker_text for q in found] == ["سامر الخطيب", "رامي عيسى"]

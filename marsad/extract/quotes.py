@@ -179,6 +179,11 @@ def _is_titleish(key: str) -> bool:
     return key in lex.TITLE_HEADS or key in lex.TITLE_CONTINUATIONS or key.startswith("ال")
 
 
+def _in_title_chain(key: str) -> bool:
+    """A word of a long title: "المدير الإقليمي للحملة الوطنية لنصرة الأشقاء في سورية"."""
+    return _is_titleish(key) or key.startswith(("لل", "بال", "وال")) or key in lex.TITLE_LINKS
+
+
 def _tok_index(ctx: _Context, pos: int) -> int:
     return bisect.bisect_left(ctx.tok_starts, pos)
 
@@ -192,8 +197,9 @@ def _speaker_after(ctx: _Context, k: int, limit: int, name_fallback: bool) -> _S
     person = ctx.mention_at(first.start, limit, ("PER",))
     if person is not None:
         between = ctx.toks[k:_tok_index(ctx, person.start)]
-        odd = [t for t in between if not _is_titleish(t.key) and t.key not in lex.FILLERS]
-        if len(between) <= 7 and len(odd) <= 1:
+        odd = [t for t in between if not _in_title_chain(t.key) and t.key not in lex.FILLERS]
+        if (len(between) <= 7 and len(odd) <= 1) or (len(between) <= 14 and len(odd) <= 3
+                                                     and _is_titleish(first.key)):
             return _Speaker(person.text, Span(person.start, person.end), end=person.end)
     org = ctx.mention_at(first.start, first.end + 1, ("ORG",))
     if org is None and first.key in lex.AGENCY_WORDS and k + 1 < len(ctx.toks):
@@ -204,7 +210,8 @@ def _speaker_after(ctx: _Context, k: int, limit: int, name_fallback: bool) -> _S
         return _anonymous(ctx, k, limit)
     if first.key in lex.TITLE_HEADS:
         return _title(ctx, k, limit, name_fallback)
-    if name_fallback and first.key not in lex.NOT_NAME and not first.key.startswith("ال") \
+    if name_fallback and len(first.key) > 1 and first.key not in lex.NOT_NAME \
+            and not first.key.startswith("ال") \
             and ctx.gap(k).strip() == "" and _cue_at(ctx, k, typos=False) is None:
         j = k
         while j - k < 2 and (nxt := _joined(ctx, j, limit)) is not None and \
@@ -256,7 +263,8 @@ def _joined(ctx: _Context, j: int, limit: int) -> _Tok | None:
 
 
 def _could_be_name(ctx: _Context, tok: _Tok | None, index: int) -> bool:
-    return tok is not None and tok.key not in lex.NOT_NAME and not tok.key.startswith("ال") \
+    return tok is not None and len(tok.key) > 1 and tok.key not in lex.NOT_NAME \
+        and not tok.key.startswith("ال") and not tok.key.startswith(("لل", "لـ")) \
         and tok.key not in lex.COMPLEMENTIZERS and _cue_at(ctx, index, typos=False) is None
 
 
@@ -341,6 +349,8 @@ def _verb_candidate(ctx: _Context, i: int) -> _Candidate | None:
     cue = ctx.toks[i]
     if lemma == "نقل":
         return _agency_candidate(ctx, i)
+    if lemma == "دعا" and i + 1 < len(ctx.toks) and ctx.toks[i + 1].key in lex.GOD_WORDS:
+        return None                                   # "داعيا الله أن ...": a prayer
     participle = form == "participle"
     # the speaker sits between the cue and what it introduces; find that first
     intro = _introducer(ctx, i, lemma, _skip_fillers(ctx, i + 1, len(ctx.text)))
@@ -363,7 +373,7 @@ def _verb_candidate(ctx: _Context, i: int) -> _Candidate | None:
         if before.end >= 0:
             speaker = before
             boundary = min(boundary, before.span.start if before.span else boundary)
-        elif not _sentence_initial(ctx, i):
+        elif not _sentence_initial(ctx, i) and not (intro and intro[0] == "mark"):
             return None                               # "أن تركيا دعت ...": a verb inside a clause
     if intro is None:
         if lemma not in lex.SAY_LEMMAS or form != "verb" or typo:
@@ -451,6 +461,14 @@ def _after_marks_candidates(ctx: _Context, used: set[int]) -> list[_Candidate]:
     return found
 
 
+def _clause_break(ctx: _Context, start: int, end: int) -> int:
+    """Where "، مرجعا ذلك إلى" (a participle that reports no words) ends a reported clause."""
+    for j in range(_tok_index(ctx, start) + 1, _tok_index(ctx, end)):
+        if ctx.toks[j].key in lex.CLAUSE_BREAKERS and any(c in ctx.gap(j) for c in "،,"):
+            return ctx.toks[j].start
+    return end
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop spaces, punctuation and a dangling connective (و، كما، من جهته) at both ends."""
     while True:
@@ -496,6 +514,7 @@ def find_quotes(document: Document, mentions: Sequence[Mention]) -> tuple[Quote,
             k = bisect.bisect_right(boundaries, candidate.start)
             if k < len(boundaries):
                 end = min(end, boundaries[k])
+            end = _clause_break(ctx, candidate.start, end)
             for mark in ctx.outer:                    # a quotation opened inside runs to its end
                 if candidate.start <= mark.start - 1 < end < mark.end:
                     end = mark.end
@@ -517,9 +536,14 @@ def find_quotes(document: Document, mentions: Sequence[Mention]) -> tuple[Quote,
 def _implicit_speaker(ctx: _Context, candidate: _Candidate, previous: _Speaker | None,
                       same_sentence: bool) -> _Speaker:
     """The subject a verb or participle leaves unsaid: usually whoever spoke just before."""
-    if candidate.participle and not same_sentence:
+    if not same_sentence:
         sentence_start = ctx.sentence_start(candidate.boundary)
-        for mention in ctx.mentions:
-            if sentence_start <= mention.start < candidate.boundary and mention.type == "PER":
+        lead = [m for m in ctx.mentions if sentence_start <= m.start < candidate.boundary]
+        # the first name of the sentence is its subject when nothing but titles precede it
+        for mention in lead[:1]:
+            before = ctx.toks[_tok_index(ctx, sentence_start):_tok_index(ctx, mention.start)]
+            if mention.type == "PER" or all(_in_title_chain(t.key) or t.key in lex.FILLERS
+                                            or _cue_at(ctx, _tok_index(ctx, t.start), False)
+                                            or t.key in lex.CONNECTIVES for t in before):
                 return _Speaker(mention.text, Span(mention.start, mention.end), end=mention.end)
     return previous if previous is not None else _Speaker()

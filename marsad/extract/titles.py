@@ -45,6 +45,11 @@ _SPEECH_VERBS: dict[str, tuple[str, str, str, str, str]] = {
     "استطرد": ("استطرد", "استطردت", "استطردوا", "يستطرد", "مستطردا"),
     "أردف": ("أردف", "أردفت", "أردفوا", "يردف", "مردفا"),
     "نقل": ("نقل", "نقلت", "نقلوا", "ينقل", "ناقلا"),
+    "ألمح": ("ألمح", "ألمحت", "ألمحوا", "يلمح", "ملمحا"),
+    "نبه": ("نبه", "نبهت", "نبهوا", "ينبه", "منبها"),
+    "واصل": ("واصل", "واصلت", "واصلوا", "يواصل", ""),
+    "تساءل": ("تساءل", "تساءلت", "تساءلوا", "يتساءل", "متسائلا"),
+    "ناشد": ("ناشد", "ناشدت", "ناشدوا", "يناشد", "مناشدا"),
 }
 # Verbal nouns that report speech with a subject after them ("بعد إعلان الوزير أن ...").
 _SPEECH_NOUNS = {"أعلن": "إعلان", "أكد": "تأكيد", "حذر": "تحذير"}
@@ -55,6 +60,10 @@ SAY_LEMMAS = frozenset({"قال", "أضاف", "استطرد", "أردف"})
 ABOUT_LEMMAS = frozenset({"كشف", "أعلن", "أعرب"})            # + عن
 STRESS_LEMMAS = frozenset({"أكد", "شدد"})              # + على ضرورة / ضرورة
 CALL_LEMMAS = frozenset({"دعا", "طالب"})                       # + إلى
+# Participles that open a new clause of the speaker's without reporting words ("..., مرجعا ذلك
+# إلى", "مشيدا ب", "متمنيا", "سائلا الله"): a reported clause ends before them.
+CLAUSE_BREAKERS = _folded("مرجعا مرجعاً مشيدا مشيداً متمنيا متمنياً سائلا سائلاً داعيا داعياً "
+                          "معربا معرباً مقدما مقدماً مثمنا مثمناً")
 
 
 def _speech_forms() -> dict[str, tuple[str, str]]:
@@ -133,6 +142,9 @@ TITLE_HEADS = _folded(
 TITLE_CONTINUATIONS = _folded(
     "مجلس وزارة مصلحة هيئة جهاز لجنة إدارة مكتب قوات شؤون باسم أركان منظمة الأمم دائرة "
     "مديرية مؤسسة وكالة حكومة رئاسة دولة الدولة وزراء الوزراء العام عام")
+GOD_WORDS = _folded("الله المولى ربه")
+# Short words inside a long title phrase ("مدير مكتب الحملة في لبنان", "نائب الرئيس عن آسيا").
+TITLE_LINKS = _folded("في لدى عن")
 # Heads of an unnamed source: the speaker stays unknown (anonymous).
 ANONYMOUS_HEADS = _folded(
     "مصادر مصدر مسؤول مسؤولون مسؤولين مسئول مسئولون شهود شاهد خبراء خبير محللون محلل "
