@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from marsad.extract.linking import link_entities, skeleton
 from marsad.extract.quotes import find_quotes
 from marsad.types import Document, DocumentAnalysis, Entity, Mention, Quote, Span
@@ -198,3 +200,114 @@ def test_seeds_link_putin_across_documents(seeds_dir: Path) -> None:
     entities, _ = link_entities(analyses)
     putin = [e for e in entities if "بوتين" in e.name]
     assert len(putin) == 1 and putin[0].name == "فلاديمير بوتين"
+
+
+# -- issue #3: spelling variants, lineage chains, never-merge cases ------------------------------
+def linked(*docs: tuple[str, list[tuple[str, str]]]) -> tuple[Entity, ...]:
+    """Entities of documents given as (text, [(surface, type), ...])."""
+    analyses = [analysis(f"d{n}", text, *marked) for n, (text, marked) in enumerate(docs)]
+    return link_entities(analyses)[0]
+
+
+def same(entities: tuple[Entity, ...], first: str, second: str) -> bool:
+    return entity_of(entities, first).id == entity_of(entities, second).id
+
+
+MERGE = [  # (doc 1, doc 2): the same person or place written differently
+    (("التقى عبد الله صالح بهم.", "عبد الله صالح", "PER"),
+     ("قال عبدالله صالح كلاما.", "عبدالله صالح", "PER")),
+    (("استقبل عبد ربه منصور هادي الوفد.", "عبد ربه منصور هادي", "PER"),
+     ("قال عبدربه منصور هادي كلاما.", "عبدربه منصور هادي", "PER")),
+    (("قال جوزيب جوارديولا كلاما.", "جوزيب جوارديولا", "PER"),
+     ("قال جوزيب غوارديولا كلاما.", "جوزيب غوارديولا", "PER")),
+    (("استقبل الملك سلمان بن عبدالعزيز الوفد.", "سلمان بن عبدالعزيز", "PER"),
+     ("وجه سلمان بن عبدالعزيز آل سعود بذلك.", "سلمان بن عبدالعزيز آل سعود", "PER")),
+    (("زار محمد بن سلمان موسكو.", "محمد بن سلمان", "PER"),
+     ("وصل محمد بن سلمان بن عبدالعزيز إلى جدة.", "محمد بن سلمان بن عبدالعزيز", "PER")),
+    (("قال إسماعيل ولد الشيخ أحمد كلاما.", "إسماعيل ولد الشيخ أحمد", "PER"),
+     ("التقى إسماعيل ولد الشيخ الوفد.", "إسماعيل ولد الشيخ", "PER")),
+    (("زار منصور هادي عدن.", "منصور هادي", "PER"),
+     ("عاد عبد ربه منصور هادي إلى عدن.", "عبد ربه منصور هادي", "PER")),
+    (("قررت منظمة أوبك ذلك.", "منظمة أوبك", "ORG"),
+     ("اجتمعت منظمة البلدان المصدرة للبترول أمس.", "منظمة البلدان المصدرة للبترول", "ORG")),
+    (("نقلت واس الخبر.", "واس", "ORG"),
+     ("ذكرت وكالة الأنباء السعودية الخبر.", "وكالة الأنباء السعودية", "ORG")),
+    (("زار الوفد سوريا.", "سوريا", "LOC"),
+     ("أعلنت الجمهورية العربية السورية ذلك.", "الجمهورية العربية السورية", "LOC")),
+]
+
+
+@pytest.mark.parametrize("first,second", MERGE)
+def test_spelling_variants_merge(first: tuple[str, str, str], second: tuple[str, str, str]
+                                 ) -> None:
+    entities = linked((first[0], [first[1:]]), (second[0], [second[1:]]))
+    assert same(entities, first[1], second[1])
+
+
+NEVER_MERGE = [  # one document, two entities that share a name word or a place
+    ("أكد سلمان بن عبدالعزيز ثقته بابنه محمد بن سلمان.",
+     [("سلمان بن عبدالعزيز", "PER"), ("محمد بن سلمان", "PER")]),
+    ("شارك بندر بن عبدالله بن عبدالعزيز في ذكرى عبدالله بن عبدالعزيز.",
+     [("بندر بن عبدالله بن عبدالعزيز", "PER"), ("عبدالله بن عبدالعزيز", "PER")]),
+    ("زار سعود بن نايف بن عبدالعزيز ضريح نايف بن عبدالعزيز.",
+     [("سعود بن نايف بن عبدالعزيز", "PER"), ("نايف بن عبدالعزيز", "PER")]),
+    ("التقى علي عبد الله صالح ابن أخيه طارق محمد عبدالله صالح.",
+     [("علي عبد الله صالح", "PER"), ("طارق محمد عبدالله صالح", "PER")]),
+    ("حضر أنور السادات وزوجته جيهان السادات.",
+     [("أنور السادات", "PER"), ("جيهان السادات", "PER")]),
+    ("عبرت السفن قناة السويس قرب مدينة السويس.",
+     [("قناة السويس", "ORG"), ("السويس", "LOC")]),
+    ("وصل الوزير إلى مسقط عاصمة عمان.", [("مسقط", "LOC"), ("عمان", "LOC")]),
+    ("التقى عبدالله بن زايد آل نهيان مع عبدالله بن عبدالعزيز آل سعود.",
+     [("عبدالله بن زايد آل نهيان", "PER"), ("عبدالله بن عبدالعزيز آل سعود", "PER")]),
+    ("وقعت المملكة العربية السعودية والمملكة المتحدة الاتفاق.",
+     [("المملكة العربية السعودية", "LOC"), ("المملكة المتحدة", "LOC")]),
+]
+
+
+@pytest.mark.parametrize("text,marked", NEVER_MERGE)
+def test_never_merge(text: str, marked: list[tuple[str, str]]) -> None:
+    entities = linked((text, marked))
+    assert not same(entities, marked[0][0], marked[1][0])
+
+
+def test_first_name_is_not_a_fathers_name() -> None:
+    # "الملك سلمان" is the king, not his son محمد بن سلمان
+    text = "وجه سلمان بن عبدالعزيز ابنه محمد بن سلمان. وأكد سلمان ذلك."
+    entities = linked((text, [("سلمان بن عبدالعزيز", "PER"), ("محمد بن سلمان", "PER"),
+                              ("سلمان", "PER")]))
+    assert len(entity_of(entities, "سلمان بن عبدالعزيز").mentions) == 2
+
+
+def test_currency_words_are_not_entities() -> None:
+    entities = linked(("دفع 30 ريال و5 دولار لشركة أرامكو.",
+                       [("ريال", "MISC"), ("دولار", "MISC"), ("أرامكو", "ORG")]))
+    assert [e.name for e in entities] == ["أرامكو"]
+
+
+def test_glued_title_words_do_not_split_a_person() -> None:
+    entities = linked(("زار محمد بن نايف ولي العهد موسكو.", [("محمد بن نايف ولي العهد", "PER")]),
+                      ("استقبل محمد بن نايف بن عبدالعزيز الوفد.",
+                       [("محمد بن نايف بن عبدالعزيز", "PER")]))
+    assert len(entities) == 1
+
+
+def test_canonical_name_prefers_the_fullest_form_seen_twice() -> None:
+    text = ("قال عادل الجبير. وقال عادل بن أحمد الجبير. وأضاف عادل بن أحمد الجبير. "
+            "وقال الجبير.")
+    (jubeir,) = linked((text, [("عادل الجبير", "PER"), ("عادل بن أحمد الجبير", "PER"),
+                               ("عادل بن أحمد الجبير", "PER"), ("الجبير", "PER")]))
+    assert jubeir.name == "عادل بن أحمد الجبير"
+
+
+def test_title_in_apposition_and_gender_of_the_speaker() -> None:
+    text = ("وقال سامي كمال إن الخطة جاهزة. وأكدت نهى السباعي، وزيرة التضامن، أن الدعم مستمر. "
+            "وأضافت وزيرة التضامن أن المرحلة الثانية تبدأ قريبا. "
+            "وقال رامي عيسى إن الشركة ستتوسع. وقالت المتحدثة الرسمية إن اللقاء انتهى.")
+    a = analysis("a", text, ("سامي كمال", "PER"), ("نهى السباعي", "PER"), ("رامي عيسى", "PER"),
+                 quotes=True)
+    entities, quotes = link_entities([a])
+    by_speaker = {q.speaker_text: speakers((q,), entities)[0] for q in quotes}
+    assert by_speaker.get("وزيرة التضامن") == "نهى السباعي"
+    # a woman's title after a man's quote: not attributed to the man
+    assert by_speaker.get("المتحدثة الرسمية") is None

@@ -56,3 +56,9 @@ def test_numerals(token: str, value: float) -> None:
 
 def test_numeral_rejects_words() -> None:
     assert parse_numeral("abc") is None and parse_numeral("") is None
+
+
+@pytest.mark.parametrize("token,value", [("5ر1", 1.5), ("25ر3", 3.25), ("٥ر١", 1.5)])
+def test_reversed_decimal_of_wire_copy(token: str, value: float) -> None:
+    # Egyptian and Gulf agencies write 1.5 as "5ر1" (right to left)
+    assert parse_numeral(token) == pytest.approx(value)

@@ -105,3 +105,45 @@ def test_seeds(seeds_dir: Path) -> None:
     in_000 = {(q.value, q.unit) for q in find_quantities(doc(texts["000"]))}
     assert (8, "منظمات") in in_000 and (95, "دولة") in in_000
     assert all(q.value not in (2019, 2020, 400) for q in find_quantities(doc(texts["000"])))
+
+
+# -- issue #3: errors found on hand-annotated SaudiNewsNet articles (benchmarks/quantities.py) --
+NO_UNIT = [
+    # the word after the number is not what it counts: "others", a verb's object, definite
+    ("لقي ثلاثة حتفهم في الحادث", "ثلاثة"),
+    ("قتل 14 شخصا وفقد أربعة آخرون", "أربعة"),
+    ("خلف ستة قتلى وأربعة آخرين في عداد المفقودين", "أربعة"),
+    ("مقارنة مع 31,7 للشهر المقابل", "31,7"),
+    ("بقي 15 المتبقية في المخزن", "15"),
+]
+
+
+@pytest.mark.parametrize("text,number", NO_UNIT)
+def test_number_without_a_counted_noun_has_no_unit(text: str, number: str) -> None:
+    quantities = find_quantities(doc(text))
+    (match,) = [q for q in quantities if q.text.endswith(number) or number in q.text]
+    assert match.unit is None
+
+
+MORE_QUANTITIES = [
+    ("أودعت الإدارة أكثر من (3.9) مليون ريال في الحسابات", ("3.9) مليون ريال", 3.9e6, "ريال")),
+    ("صرفت المكافآت لـ (5864) طالباً وطالبة", ("5864) طالباً", 5864, "طالب")),
+    ("تراجع مؤشر القطاع (5ر1) بالمائة أمس", ("5ر1) بالمائة", 1.5, "%")),
+    ("التحق بالتنظيمات المتطرفة 1462 شخصًا حسب التقرير", ("1462 شخصًا", 1462, "شخص")),
+    ("هبط الخام أكثر من واحد بالمئة يوم الخميس", ("واحد بالمئة", 1, "%")),
+    ("خفض قيمة العملة بنحو اثنين بالمئة", ("اثنين بالمئة", 2, "%")),
+    ("تقع القرية في محايل عسير - 80 كلم عن أبها", ("80 كلم", 80, "كلم")),
+]
+
+
+@pytest.mark.parametrize("text,expected", MORE_QUANTITIES)
+def test_more_quantities(text: str, expected: tuple[str, float, str | None]) -> None:
+    assert expected in found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "يحظر العمل من الساعة الـ 12 مساء إلى الساعة الـ 3 مساء",
+    "يبدأ الدوام عند 8 صباحا",
+])
+def test_times_of_day_are_not_quantities(text: str) -> None:
+    assert found(text) == []

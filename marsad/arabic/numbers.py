@@ -57,6 +57,8 @@ _FEW_WORDS = ("بضع", "بضعة")           # "a few": 3..9, read as 3 and fla
 _PROCLITICS = ("وب", "ول", "وك", "و", "ف", "ب", "ل", "ك")
 
 _NUMERAL = re.compile(r"\d+(?:[.,٫٬]\d+)*")
+# Wire copy writes a decimal right to left with ر: "5ر1" is 1.5 (Egyptian and Gulf agencies).
+_REVERSED_DECIMAL = re.compile(r"(\d+)ر(\d+)")
 
 
 def _table() -> dict[str, tuple[str, float]]:
@@ -105,7 +107,11 @@ class ParsedNumber:
 
 
 def parse_numeral(token: str) -> float | None:
-    """Value of a digit string: ASCII or Arabic-Indic digits with , . ٫ ٬ separators."""
+    """Value of a digit string: ASCII or Arabic-Indic digits with , . ٫ ٬ separators, or a
+    reversed decimal with ر ("5ر1" = 1.5)."""
+    reversed_decimal = _REVERSED_DECIMAL.fullmatch(token)
+    if reversed_decimal:
+        return float(reversed_decimal.group(2) + "." + reversed_decimal.group(1))
     if not _NUMERAL.fullmatch(token):
         return None
     if "٫" in token or "٬" in token:            # Arabic separators are unambiguous

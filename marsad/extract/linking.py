@@ -11,7 +11,11 @@ Baseline rules, chosen to merge spelling variants and never two different people
   first) word matches, if exactly one does; else the only such full name across documents;
 - places and organisations merge on their key, plus a short explicit alias table
   (`titles.ALIAS_GROUPS`: داعش = الدولة الإسلامية); a city never merges with its country.
-The entity-linking issue is expected to replace this with a learned or knowledge-based linker.
+Name keys (`marsad.arabic.names`): letter classes learnt from Wikidata transliterations
+(ج/غ/ق/ك, س/ز, ت/ط), عبد الله = عبدالله, آل سعود optional at the end of a chain, and lineage
+chains (محمد بن سلمان بن عبدالعزيز) that merge with their own start but never with their tail
+(the father). Currency and unit words the NER tags as MISC (ريال، دولار) are not entities.
+Measured on hand-annotated pairs by benchmarks/entities.py.
 """
 
 from __future__ import annotations
@@ -21,18 +25,46 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from marsad.arabic.names import (
+    FEMININE_TITLE,
+    gender_of_name,
+    is_patronymic,
+    person_key,
+    same_person_name,
+    skeleton,
+)
 from marsad.arabic.normalize import fold
 from marsad.extract import titles as lex
 from marsad.types import DocumentAnalysis, Entity, EntityType, Mention, Quote
 
 _MARKS = re.compile(r"[\u064B-\u065F\u0670\u0640]")
 _NOT_NAME_CHARS = re.compile(r"[^\w\s]|[\d_]")
-_G_LETTERS = str.maketrans({"ج": "g", "غ": "g", "ق": "g", "ك": "g"})
-_DESCRIPTORS = frozenset(fold(w) for w in "تنظيم حركة جماعة وكالة صحيفة قناة".split())
+_DESCRIPTORS = frozenset(fold(w) for w in "تنظيم حركة جماعة وكالة صحيفة قناة منظمة".split())
+# Units and currencies the NER sometimes tags (MISC): quantities, not entities.
+_NOT_ENTITIES = frozenset(fold(w) for w in (
+    "ريال ريالا ريالات دولار دولارا دولارات يورو جنيه جنيها جنيهات درهم دراهم دينار دنانير "
+    "ليرة ليرات روبل يوان روبية برميل براميل طن أطنان كيلومتر كيلومترات متر أمتار").split())
+# Trailing words the NER glues to a name ("محمد بن نايف ولي ولي العهد").
+_TRAILING_TITLE = frozenset(fold(w) for w in "ولي العهد".split())
+# Names and abbreviations of one entity, beside titles.ALIAS_GROUPS (folded when built).
+_MORE_ALIASES: tuple[frozenset[str], ...] = tuple(frozenset(fold(w) for w in group) for group in (
+    ("أوبك", "منظمة أوبك", "منظمة البلدان المصدرة للبترول", "منظمة الدول المصدرة للنفط"),
+    ("سوريا", "سورية", "الجمهورية العربية السورية"),
+    ("مصر", "جمهورية مصر العربية"),
+    ("واس", "وكالة الأنباء السعودية"),
+    ("سانا", "الوكالة العربية السورية للأنباء"),
+    ("إرنا", "وكالة الأنباء الإيرانية", "وكالة الجمهورية الإسلامية للأنباء"),
+    ("الناتو", "حلف شمال الأطلسي"),
+    ("اليونسكو", "منظمة الأمم المتحدة للتربية والعلم والثقافة"),
+    ("أرامكو", "أرامكو السعودية", "شركة الزيت العربية السعودية"),
+    ("حزب الاتحاد الديمقراطي", "الاتحاد الديمقراطي الكردي", "حزب الاتحاد الديمقراطي الكردي"),
+    ("حزب العمال الكردستاني", "العمال الكردستاني"),
+))
+_ALIAS_GROUPS = lex.ALIAS_GROUPS + _MORE_ALIASES
 _PROCLITICS = ("وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف", "ك")
 
 
-@dataclass
+@dataclass(eq=False)                     # identity semantics: clusters are hashed and compared by id
 class _Cluster:
     type_votes: Counter[str] = field(default_factory=Counter)
     mentions: list[tuple[int, Mention, str]] = field(default_factory=list)  # (doc index, m, surface)
@@ -47,16 +79,6 @@ def _clean(text: str) -> str:
     return " ".join(_NOT_NAME_CHARS.sub(" ", _MARKS.sub("", text)).split())
 
 
-def skeleton(word: str) -> str:
-    """Consonant skeleton of one name word: شويجو and شويغو -> the same string."""
-    folded = fold(word).translate(_G_LETTERS)
-    if len(folded) > 2 and folded.endswith("ه"):
-        folded = folded[:-1] + "ا"                     # سورية / سوريا
-    inner = "".join(c for c in folded[1:-1] if c not in "اوي")
-    out = folded[:1] + inner + folded[-1:] if len(folded) > 1 else folded
-    return re.sub(r"(.)\1+", r"\1", out)
-
-
 def _strip_article(word: str) -> str:
     folded = fold(word)
     return folded[2:] if folded.startswith("ال") and len(folded) > 4 else folded
@@ -64,19 +86,23 @@ def _strip_article(word: str) -> str:
 
 def _alias_key(surface: str) -> str | None:
     folded = fold(surface)
-    for index, group in enumerate(lex.ALIAS_GROUPS):
+    for index, group in enumerate(_ALIAS_GROUPS):
         if folded in group or "ال" + folded in group:
             return f"alias:{index}"
     return None
 
 
-def _place_key(surface: str) -> str:
-    """Key of a place/organisation: alias group, else skeletons without ال and descriptors."""
+def _place_key(surface: str, places: frozenset[str] = frozenset()) -> str:
+    """Key of a place/organisation: alias group, else skeletons without ال and descriptors.
+
+    A descriptor stays when the rest is a place named in the batch: قناة السويس (the canal)
+    is not السويس (the city), while قناة الجزيرة is الجزيرة."""
     alias = _alias_key(surface)
     if alias:
         return alias
     words = surface.split()
-    if len(words) > 1 and fold(words[0]) in _DESCRIPTORS:
+    if len(words) > 1 and fold(words[0]) in _DESCRIPTORS and \
+            _strip_article(" ".join(words[1:])) not in places:
         words = words[1:]
         alias = _alias_key(" ".join(words))
         if alias:
@@ -102,13 +128,19 @@ def _strip_clitic(surface: str, known: set[str]) -> str:
 
 
 def _person_words(surface: str) -> list[str]:
-    """Name words without a leading title ("الرئيس بوتين" -> ["بوتين"])."""
+    """Name words without a leading or trailing title ("الرئيس بوتين" -> ["بوتين"])."""
     words = surface.split()
     while len(words) > 1 and fold(words[0]) in lex.TITLE_HEADS:
         words = words[1:]
         while len(words) > 1 and fold(words[0]).startswith("ال"):
             words = words[1:]
+    while len(words) > 2 and fold(words[-1]) in _TRAILING_TITLE:
+        words = words[:-1]
     return words
+
+
+def _person_key(surface: str) -> tuple[str, ...]:
+    return person_key(_person_words(surface))
 
 
 class _Linker:
@@ -119,11 +151,18 @@ class _Linker:
         self.clusters: list[_Cluster] = []
         self.by_key: dict[str, _Cluster] = {}
         self.of_mention: dict[tuple[str, int, int], _Cluster] = {}
+        self.by_first: dict[str, list[_Cluster]] = {}   # first word -> person clusters
+        self.by_second: dict[str, list[_Cluster]] = {}  # second word -> person clusters
         items = [(d, m) for d, a in enumerate(analyses)
-                 for m in sorted(a.mentions, key=lambda m: (m.start, m.end))]
+                 for m in sorted(a.mentions, key=lambda m: (m.start, m.end))
+                 if not (m.type == "MISC" and fold(_clean(m.text)) in _NOT_ENTITIES)]
         known = {fold(_clean(m.text)) for _, m in items}
-        known |= {word for name in known for word in name.split()}  # بوتين of فلاديمير بوتين
-        self.items = [(d, m, _strip_clitic(_clean(m.text), known)) for d, m in items]
+        in_names = {word for name in known if " " in name for word in name.split()}
+        known |= in_names                                    # بوتين of فلاديمير بوتين
+        # كيري of جون كيري is a name, not ك + يري (an NER fragment elsewhere)
+        self.items = [(d, m, _clean(m.text) if fold(_clean(m.text)) in in_names
+                       else _strip_clitic(_clean(m.text), known)) for d, m in items]
+        self.places = frozenset(_strip_article(s) for _, m, s in self.items if m.type == "LOC")
 
     def add(self, cluster: _Cluster, d: int, mention: Mention, surface: str) -> None:
         cluster.type_votes[mention.type] += 1
@@ -139,40 +178,67 @@ class _Linker:
     def run(self) -> None:
         people = [(d, m, s) for d, m, s in self.items if m.type == "PER"]
         for d, m, s in people:                        # full names first: they anchor the rest
-            words = tuple(skeleton(w) for w in _person_words(s))
+            words = _person_key(s)
             if len(words) >= 2:
                 self.add(self.full_name_cluster(words), d, m, s)
         for d, m, s in people:
-            words = tuple(skeleton(w) for w in _person_words(s))
+            words = _person_key(s)
             if len(words) == 1:
                 cluster = self.single_name_cluster(d, words[0])
                 self.add(cluster, d, m, s)
         for d, m, s in self.items:
             if m.type != "PER" and s:
-                key = "place:" + _place_key(s)
+                key = "place:" + _place_key(s, self.places)
                 self.add(self.by_key.get(key) or self.new(key), d, m, s)
 
     def full_name_cluster(self, words: tuple[str, ...]) -> _Cluster:
-        key = f"per:{words[0]}|{words[-1]}"
+        key = "per:" + "|".join(words)
         if key in self.by_key:
             return self.by_key[key]
-        for cluster in self.clusters:                 # جاويش أوغلو within مولود جاويش أوغلو
-            other = cluster.words
-            if len(other) >= 2 and other[-1] == words[-1] and (
-                    other[-len(words):] == words or words[-len(other):] == other):
-                if len(words) > len(other):
+        # candidates share the first word, or one has a word more in front (جاويش أوغلو in
+        # مولود جاويش أوغلو): its second word is the other's first
+        candidates = (self.by_first.get(words[0], []) + self.by_first.get(words[1], [])
+                      + self.by_second.get(words[0], []))
+        for cluster in dict.fromkeys(candidates):
+            if same_person_name(cluster.words, words):
+                if len(words) > len(cluster.words):
                     cluster.words = words
+                    self._index(cluster)
                 self.by_key[key] = cluster
                 return cluster
         cluster = self.new(key)
         cluster.words = words
+        self._index(cluster)
         return cluster
+
+    def gender(self, entity_id: str, ids: dict[int, str]) -> str | None:
+        """"f" when the entity's name is a female first name, else None (unknown)."""
+        for cluster in self.clusters:
+            if ids.get(id(cluster)) == entity_id:
+                names = [s for _, m, s in cluster.mentions if m.type == "PER" and s]
+                return gender_of_name(names[0].split()[0]) if names else None
+        return None
+
+    def find_person(self, words: tuple[str, ...]) -> _Cluster | None:
+        """The existing person cluster whose name matches `words`, if any."""
+        if "per:" + "|".join(words) in self.by_key:
+            return self.by_key["per:" + "|".join(words)]
+        return next((c for c in self.by_first.get(words[0], []) if same_person_name(c.words, words)),
+                    None)
+
+    def _index(self, cluster: _Cluster) -> None:
+        for index, table in ((0, self.by_first), (1, self.by_second)):
+            bucket = table.setdefault(cluster.words[index], [])
+            if cluster not in bucket:
+                bucket.append(cluster)
 
     def single_name_cluster(self, d: int, word: str) -> _Cluster:
         full = [c for c in self.clusters if len(c.words) >= 2]
         here = [c for c in full if any(doc == d for doc, _, _ in c.mentions)]
         for pool in (here, full):
-            by_last = [c for c in pool if word in c.words[1:]]
+            # a surname, not a father's name after بن (سلمان is not محمد بن سلمان)
+            by_last = [c for c in pool if any(w == word and not is_patronymic(c.words, i)
+                                              for i, w in enumerate(c.words) if i > 0)]
             if len(by_last) == 1:
                 return by_last[0]
             if pool is here and not by_last:
@@ -200,13 +266,15 @@ class _Linker:
 
 
 def _canonical(surfaces: list[str], entity_type: str) -> str:
-    """Most frequent form; for people, the most frequent multi-word form (longest on ties)."""
+    """Most frequent form; for people the fullest name among the forms seen twice or more
+    (a form seen once may be an NER slip), else the fullest form seen."""
     counts = Counter(surfaces)
     first_seen = {s: i for i, s in reversed(list(enumerate(surfaces)))}
     if entity_type != "PER":
         return max(counts, key=lambda s: (counts[s], -first_seen[s]))
     pool = [s for s in counts if len(s.split()) >= 2] or list(counts)
-    return max(pool, key=lambda s: (counts[s], len(s.split()), len(s), -first_seen[s]))
+    return max(pool, key=lambda s: (min(counts[s], 2), len(_person_words(s)), counts[s],
+                                    len(s), -first_seen[s]))
 
 
 def link_entities(analyses: Sequence[DocumentAnalysis]
@@ -235,18 +303,50 @@ def _speaker_entity(linker: _Linker, ids: dict[int, str], d: int, analysis: Docu
         if doc == quote.doc and start < span.end and span.start < end:
             return ids[id(cluster)]
     surface = _clean(quote.speaker_text or analysis.document.text[span.start:span.end])
-    words = tuple(skeleton(w) for w in _person_words(surface))
-    if len(words) >= 2 and f"per:{words[0]}|{words[-1]}" in linker.by_key:
-        return ids[id(linker.by_key[f"per:{words[0]}|{words[-1]}"])]
+    words = _person_key(surface)
+    named = linker.find_person(words) if len(words) >= 2 else None
+    if named is not None:
+        return ids[id(named)]
     if surface and fold(surface.split()[0]) in lex.TITLE_HEADS:
-        titled = _titled_person(linker, d, analysis, surface)
+        titled = _titled_person(linker, d, analysis, surface) or \
+            _apposed_person(linker, d, analysis, surface)
         if titled is not None:
             return ids[id(titled)]
-        return previous                               # "المسؤول الأمني الروسي": the last speaker
+        # "المسؤول الأمني الروسي": the last speaker, unless the gender says otherwise
+        # (a "وزيرة" or "قالت" is not the man quoted before)
+        feminine = _feminine_quote(surface, quote.cue)
+        if previous is not None and feminine != (linker.gender(previous, ids) == "f"):
+            return None
+        return previous
     if len(words) == 1:
         cluster = linker.by_key.get(f"per1:{words[0]}")
         if cluster is not None:
             return ids[id(cluster)]
+    return None
+
+
+def _feminine_quote(title: str, cue: str | None) -> bool:
+    """True when the title (وزيرة، المتحدثة) or the verb (قالت، أكدت) is feminine."""
+    if FEMININE_TITLE.match(fold(title.split()[0])):
+        return True
+    verb = fold(cue or "").split()[-1] if cue else ""
+    verb = verb[1:] if verb.startswith(("و", "ف")) and len(verb) > 4 else verb
+    return verb.endswith("ت") and lex.SPEECH_FORMS.get(verb[:-1], ("", ""))[1] == "verb"
+
+
+def _apposed_person(linker: _Linker, d: int, analysis: DocumentAnalysis,
+                    title: str) -> _Cluster | None:
+    """The person this document names with `title` in apposition: "نهى السباعي، وزيرة
+    التضامن" makes "وزيرة التضامن" refer to her."""
+    wanted = [fold(w) for w in title.split()[:2]]
+    text = analysis.document.text
+    for doc_index, mention, _ in (t for c in linker.clusters for t in c.mentions):
+        if doc_index != d or mention.type != "PER":
+            continue
+        after = re.match(r"\s*[،,]\s*([^\s،,.:]+)(?:\s+([^\s،,.:]+))?",
+                         text[mention.end:mention.end + 80])
+        if after and [fold(w) for w in after.groups() if w][:len(wanted)] == wanted:
+            return linker.of_mention[(mention.doc, mention.start, mention.end)]
     return None
 
 

@@ -18,11 +18,11 @@ from marsad.arabic.numbers import ParsedNumber, parse_number
 from marsad.types import Document, Quantity
 
 _TOKEN = re.compile(
-    r"(?P<num>\d+(?:[.,٫٬]\d+)*)"
+    r"(?P<num>\d+ر\d+|\d+(?:[.,٫٬]\d+)*)"
     r"|(?P<word>[^\W\d_]+(?:[\u064B-\u065F\u0670\u0640\u200c\u200d]+[^\W\d_]*)*)")
 _MARKS = re.compile(r"[\u064B-\u065F\u0670\u0640]")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
-_MODEL_BEFORE = re.compile(r"[^\W\d_]\s?[-–]\s*$")       # إس-400، F-16، سو-24
+_MODEL_BEFORE = re.compile(r"[^\W\d_]\s?[-–]$")       # إس-400، F-16، سو-24 (not "عسير - 80 كلم")
 _TIME_AROUND = re.compile(r"\d\s*:\s*$")
 
 _PERCENT_WORDS = {fold(w) for w in ("المائة", "المئة", "المئه", "المية")}
@@ -49,6 +49,17 @@ _REFERENCE_BEFORE = {fold(w) for w in (
 _ORDINALS = {fold(w) for w in (
     "حادي الحادي ثاني الثاني ثالث الثالث رابع الرابع خامس الخامس سادس السادس سابع السابع "
     "ثامن الثامن تاسع التاسع عاشر العاشر").split()}
+# "Others" after a number: "لقي ستة حتفهم وأصيب أربعة آخرون" counts people named before it.
+_OTHERS = {fold(w) for w in "آخرون آخرين آخران آخرين آخر أخرى أخريات اخرون اخرين".split()}
+# Times of day after a number: "الساعة الـ 12 مساء" is a time, not a count.
+_TIME_OF_DAY = {fold(w) for w in "مساء مساءً صباحا صباحاً صباح ظهرا ظهراً عصرا ليلا فجرا".split()}
+# Pronoun endings: a counted noun (tamyiz) is indefinite, so "ثلاثة حتفهم" has no unit.
+_PRONOUN_ENDINGS = tuple(fold(w) for w in ("هم", "هما", "هن", "كم"))
+# Nouns often counted by a four-digit number in 1300..2100 ("1462 شخصا" is not a year).
+_OFTEN_COUNTED = {fold(w) for w in (
+    "شخص شخصا أشخاص مواطن مواطنا طالب طالبا طالبة حالة حالات مريض مريضا جندي جنديا قتيل "
+    "قتيلا لاجئ لاجئا منزل منزلا عامل عاملا موظف موظفا وحدة وحدات أسرة أسر عائلة طن "
+    "مشارك مشاركا متدرب متدربا حاج حاجا معتمر معتمرا سائح سائحا").split()}
 # Words that follow a number without being what it counts.
 _NOT_UNITS = {fold(w) for w in (
     "في فى من إلى الى على عن مع أو او و ثم حتى منذ بين خلال قبل بعد عند لدى هو هي هم التي "
@@ -84,9 +95,14 @@ def _clean_unit(surface: str, value: float) -> str:
 
 
 def _adjacent(text: str, left: _Tok, right: _Tok) -> bool:
-    """True when only spaces separate two tokens (no punctuation, no line break)."""
+    """True when only spaces separate two tokens (no punctuation, no line break); a number
+    in parentheses reads on over its closing parenthesis: "(3.9) مليون ريال"."""
     gap = text[left.end:right.start]
-    return gap.strip(" \t\u00a0\u200f\u200e") == "" and "\n" not in gap
+    if "\n" in gap:
+        return False
+    rest = gap.strip(" \t\u00a0\u200f\u200e")
+    return rest == "" or (rest == ")" and left.is_num and not right.is_num
+                          and text[max(0, left.start - 1):left.start] == "(")
 
 
 def _is_excluded_numeral(text: str, toks: list[_Tok], i: int, blocked: list[tuple[int, int]]
@@ -134,8 +150,12 @@ def _is_year(value: float, toks: list[_Tok], i: int, last: int, unit: str | None
         return False
     prev = toks[i - 1].key if i > 0 else ""
     nxt = toks[i + 1].key if i + 1 < len(toks) else ""
-    # "2070 من سكان" counts people; "2016 متذرعا" is a year followed by a participle
-    counted = unit is not None and (nxt == "من" or unit in _CURRENCIES.values() or unit == "%")
+    # "2070 من سكان" counts people; "2016 متذرعا" is a year followed by a participle; an
+    # accusative tanween ("1462 شخصًا") or a noun that is usually counted marks a count
+    nxt_text = toks[i + 1].text if i + 1 < len(toks) else ""
+    counted = unit is not None and (nxt == "من" or unit in _CURRENCIES.values() or unit == "%"
+                                    or nxt_text.endswith(("ًا", "اً")) or nxt in _OFTEN_COUNTED
+                                    or fold(unit) in _OFTEN_COUNTED)
     return prev in _YEAR_BEFORE or prev in _MONTHS or nxt in _ERA_AFTER or not counted
 
 
@@ -166,9 +186,20 @@ def _after_number(text: str, toks: list[_Tok], last: int, value: float
                 and not counted.key.startswith("الشهر"):
             return counted.end, _clean_unit(counted.text, value)
         return tok.end, None
-    if nxt.key in _NOT_UNITS or parse_number([nxt.text]) is not None:
+    if nxt.key in _NOT_UNITS or parse_number([nxt.text]) is not None or not _counted_noun(nxt.key):
         return tok.end, None
     return nxt.end, _clean_unit(nxt.text, value)
+
+
+def _counted_noun(key: str) -> bool:
+    """False for words after a number that cannot be what it counts: "آخرون" (others),
+    a definite noun ("15 المتبقية") or one with a pronoun ("لقي ثلاثة حتفهم")."""
+    if key in _OTHERS:
+        return False
+    if key.startswith(("ال", "لل", "بال", "وال", "فال", "كال")) and \
+            not key.startswith(("الف", "الاف")):
+        return False                                 # definite, or a preposition + article
+    return not (key.endswith(_PRONOUN_ENDINGS) and len(key) > 4)
 
 
 def find_quantities(document: Document) -> tuple[Quantity, ...]:
@@ -199,6 +230,9 @@ def find_quantities(document: Document) -> tuple[Quantity, ...]:
             end, unit = toks[last].end, "دولار"      # "$30"
         else:
             end, unit = _after_number(text, toks, last, parsed.value)
+        if last + 1 < len(toks) and toks[last + 1].key in _TIME_OF_DAY:
+            i = last + 1                             # "الساعة الـ 12 مساء"
+            continue
         if _month_follows(text, toks, last):
             i = last + 1                             # "30 أيلول/سبتمبر" without a year
             continue
@@ -241,5 +275,7 @@ def _is_weak_word_number(toks: list[_Tok], i: int, parsed: ParsedNumber) -> bool
     """Number words that rarely count anything: a bare "one"/"two", or عشر after an ordinal."""
     if i > 0 and toks[i - 1].key in _ORDINALS:
         return True                                  # السابع عشر
+    if i + 1 < len(toks) and (toks[i + 1].key in _PERCENT_JOINED or toks[i + 1].text in "%٪"):
+        return False                                 # "واحد بالمئة" is 1 %
     return parsed.consumed == 1 and parsed.value in (1, 2) and toks[i].key not in (
         fold("ألفين"), fold("ألفان"), fold("مليونين"))
