@@ -311,3 +311,15 @@ def test_title_in_apposition_and_gender_of_the_speaker() -> None:
     assert by_speaker.get("وزيرة التضامن") == "نهى السباعي"
     # a woman's title after a man's quote: not attributed to the man
     assert by_speaker.get("المتحدثة الرسمية") is None
+
+
+def test_a_title_never_used_for_the_previous_speaker_is_not_his() -> None:
+    text = ("وقال محافظ المدينة خالد منصور إن الطرق فتحت. "
+            "وأكد المتحدث باسم وزارة الصحة سامر نادر أن المستشفيات استقبلت المصابين. "
+            "وأضاف المحافظ أن فرق الإنقاذ ما زالت تعمل. "
+            "وقال مدير الدفاع المدني إن الوضع تحت السيطرة.")
+    a = analysis("a", text, ("خالد منصور", "PER"), ("سامر نادر", "PER"), quotes=True)
+    entities, quotes = link_entities([a])
+    by_speaker = {q.speaker_text: speakers((q,), entities)[0] for q in quotes}
+    assert by_speaker.get("المحافظ") == "خالد منصور"          # resolved through the title
+    assert by_speaker.get("مدير الدفاع المدني") is None        # not the spokesman quoted before

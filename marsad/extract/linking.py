@@ -346,12 +346,37 @@ def _speaker_entity(linker: _Linker, ids: dict[int, str], d: int, analysis: Docu
         feminine = _feminine_quote(surface, quote.cue)
         if previous is not None and feminine != (linker.gender(previous, ids) == "f"):
             return None
+        if previous is not None and not _title_fits(linker, ids, d, analysis, surface, previous):
+            return None
         return previous
     if len(words) == 1:
         cluster = linker.by_key.get(f"per1:{words[0]}")
         if cluster is not None:
             return ids[id(cluster)]
     return None
+
+
+def _title_fits(linker: _Linker, ids: dict[int, str], d: int, analysis: DocumentAnalysis,
+                title: str, entity_id: str) -> bool:
+    """True when the article introduces the entity with a word of `title` ("المحافظ" and
+    "محافظ الإسكندرية طارق المنياوي"): a title never used for the previous speaker names
+    someone else, so the quote is not given to him."""
+    wanted = {w for w in _title_words(title) if len(w) > 2} - _GENERIC_TITLE_WORDS
+    if not wanted:
+        return True
+    text = analysis.document.text
+    for mention in linker.people_in_doc(d):
+        cluster = linker.of_mention[(mention.doc, mention.start, mention.end)]
+        if ids.get(id(cluster)) != entity_id:
+            continue
+        around = text[max(0, mention.start - 60):mention.start] + " " + \
+            text[mention.end:mention.end + 60]
+        if wanted & _title_words(fold(around)):
+            return True
+    return False
+
+
+_GENERIC_TITLE_WORDS = frozenset({"مسءول", "مصدر", "متحدث", "ناطق"})
 
 
 def _feminine_quote(title: str, cue: str | None) -> bool:
