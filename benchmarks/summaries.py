@@ -13,7 +13,12 @@ Procedure (the reference procedure of shared/data/INDEX.md):
 
     .venv/bin/python benchmarks/summaries.py [--data DIR] [--limit N]
 
-Prints a table and writes benchmarks/results/summaries.json. Note: the shared copy of EASC holds
+Also: 5-fold cross-validation over topics of marsad's one tuned knob (the share of the position
+prior, `position_weight`): each fold picks the weight with the best mean R-2 on the other four
+folds and is scored with it, so the CV figure is what the knob gives on unseen topics (tuning on
+all 102 at once would flatter it). Multi-document summaries and speed: summaries_multidoc.py.
+
+Prints tables and writes benchmarks/results/summaries.json. Note: the shared copy of EASC holds
 102 of the 153 topics (every third one is held back), so figures are not exactly comparable
 with anchors computed on all 153 topics.
 """
@@ -140,6 +145,16 @@ class _Tokenizer:
 
 
 def sumy_system(name: str) -> Callable[[str, Sequence[Span], int], list[Span]]:
+    """A sumy summariser as a system: its rank order, filled to the word budget."""
+    rank = sumy_ranker(name)
+
+    def summarize(text: str, sentences: Sequence[Span], budget: int) -> list[Span]:
+        return _fill(text, sentences, rank(text, sentences), budget)
+    return summarize
+
+
+def sumy_ranker(name: str) -> Callable[[str, Sequence[Span]], list[int]]:
+    """Sentence indexes in a sumy summariser's rank order (best first)."""
     from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
     from sumy.summarizers.lex_rank import LexRankSummarizer
     from sumy.summarizers.lsa import LsaSummarizer
@@ -152,7 +167,7 @@ def sumy_system(name: str) -> Callable[[str, Sequence[Span], int], list[Span]]:
     summarizer.stop_words = STOPWORDS
     tokenizer = _Tokenizer()
 
-    def summarize(text: str, sentences: Sequence[Span], budget: int) -> list[Span]:
+    def rank(text: str, sentences: Sequence[Span]) -> list[int]:
         objects = [Sentence(text[s.start:s.end], tokenizer) for s in sentences]
         document = ObjectDocumentModel([Paragraph(objects)])
         scores: dict[int, float] = {}
@@ -163,9 +178,8 @@ def sumy_system(name: str) -> Callable[[str, Sequence[Span], int], list[Span]]:
             return ()
         summarizer._get_best_sentences = capture        # read sumy's ratings of every sentence
         summarizer(document, len(objects))
-        order = sorted(range(len(sentences)), key=lambda i: (-scores.get(i, 0.0), i))
-        return _fill(text, sentences, order, budget)
-    return summarize
+        return sorted(range(len(sentences)), key=lambda i: (-scores.get(i, 0.0), i))
+    return rank
 
 
 # ---- corpus and run --------------------------------------------------------------------
@@ -180,6 +194,36 @@ def load_topics(root: Path) -> list[tuple[str, str, list[str]]]:
                       for p in sorted(glob.glob(str(base / "MTurk" / topic / "*")))]
         out.append((topic, article, references))
     return out
+
+
+CV_WEIGHTS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0)
+CV_FOLDS = 5
+
+
+def cross_validate(topics: Sequence[tuple[str, str, list[str]]]) -> dict:
+    """Per-topic R-2 for every candidate weight, then k-fold choice and held-out scores."""
+    per_topic: dict[float, list[dict[str, float]]] = {w: [] for w in CV_WEIGHTS}
+    for _, article, references in topics:
+        sentences = split_sentences(article)
+        budget = round(sum(len(rouge_tokens(r)) for r in references) / len(references))
+        for weight in CV_WEIGHTS:
+            spans = summarize_document(article, sentences, n_words=budget, position_weight=weight)
+            per_topic[weight].append(rouge(" ".join(article[s.start:s.end] for s in spans),
+                                           references))
+    folds = [list(range(i, len(topics), CV_FOLDS)) for i in range(CV_FOLDS)]
+    held_out: Counter = Counter()
+    chosen = []
+    for fold in folds:
+        train = [i for i in range(len(topics)) if i not in set(fold)]
+        best = max(CV_WEIGHTS, key=lambda w: (sum(per_topic[w][i]["R2_F"] for i in train), -w))
+        chosen.append(best)
+        for i in fold:
+            held_out.update(per_topic[best][i])
+    n = len(topics)
+    return {"weights_tried": list(CV_WEIGHTS), "folds": CV_FOLDS, "chosen_per_fold": chosen,
+            "cv": {k: round(v / n, 1) for k, v in sorted(held_out.items())},
+            "all_topics_by_weight": {str(w): round(sum(r["R2_F"] for r in rows) / n, 2)
+                                     for w, rows in per_topic.items()}}
 
 
 def main(argv: Sequence[str] | None = None) -> dict:
@@ -218,10 +262,19 @@ def main(argv: Sequence[str] | None = None) -> dict:
     for name, r in results.items():
         print(f"{name:<16}{r['R1_F']:>7}{r['R2_F']:>7}{r['RL_F']:>7}{r['R1_R']:>7}{r['R2_R']:>7}"
               f"{r['ms_per_doc']:>8}")
+    cv = cross_validate(topics)
+    lead_r = results["Lead"]
+    print(f"\n{CV_FOLDS}-fold CV of position_weight (held-out folds), vs Lead on the same topics")
+    print(f"{'system':<16}{'R-1 F':>7}{'R-2 F':>7}{'R-L F':>7}  weight chosen per fold")
+    print(f"{'marsad (CV)':<16}{cv['cv']['R1_F']:>7}{cv['cv']['R2_F']:>7}{cv['cv']['RL_F']:>7}"
+          f"  {cv['chosen_per_fold']}")
+    print(f"{'Lead':<16}{lead_r['R1_F']:>7}{lead_r['R2_F']:>7}{lead_r['RL_F']:>7}")
+    print("R-2 on all topics by weight (for reading, not for choosing):",
+          cv["all_topics_by_weight"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {"benchmark": "easc-single-document", "topics": n,
                "procedure": "INDEX.md reference procedure; sentences from marsad split_sentences",
-               "systems": results}
+               "systems": results, "position_weight_cross_validation": cv}
     args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return payload
 

@@ -4,7 +4,8 @@ Two halves, so a distributed engine can run the first one without change:
 - the *document* stages (`analyze_record`): clean -> sentences -> mentions -> quotes ->
   quantities, a pure function of one article;
 - the *collection* stages (`analyze_collection`): near-duplicates -> entity linking ->
-  events and stories -> summaries, over all documents in arrival order.
+  events and stories -> summaries -> cross-outlet comparisons, over all documents in arrival
+  order.
 
 A failure of any stage on one article becomes a `Rejection` naming the input and the stage, and
 the run goes on with the other articles.
@@ -20,7 +21,8 @@ from pathlib import Path
 
 from marsad.arabic.sentences import split_sentences
 from marsad.errors import E_DUPLICATE_ID, E_STAGE, InputError, MarsadError, ModelError
-from marsad.explain.summaries import summarize_event
+from marsad.explain.compare import compare_events
+from marsad.explain.summaries import summarize_event, summarize_story
 from marsad.extract.linking import link_entities
 from marsad.extract.ner import find_mentions
 from marsad.extract.quantities import find_quantities
@@ -34,7 +36,7 @@ from marsad.store import Store, text_digest
 from marsad.types import (Analysis, Document, DocumentAnalysis, Quote, RawRecord, Rejection)
 
 DOCUMENT_STAGES = ("clean", "sentences", "entities", "quotes", "quantities")
-COLLECTION_STAGES = ("duplicates", "linking", "events", "summaries")
+COLLECTION_STAGES = ("duplicates", "linking", "events", "summaries", "comparisons")
 
 
 @dataclass
@@ -188,20 +190,30 @@ def analyze_collection(analyses: Sequence[DocumentAnalysis], settings: Settings,
 
     started = time.perf_counter()
     by_id = {a.document.id: a for a in analyses}
-    summaries = tuple(summarize_event(event, by_id, settings)
+    quotes = _number_quotes(linked_quotes)
+    entities = tuple(entities)
+    summaries = tuple(summarize_event(event, by_id, settings, quotes=quotes, entities=entities)
                       for event in progress(events, "summaries"))
+    if settings.story_summary_sentences > 0:
+        summaries += tuple(summarize_story(story, events, by_id, settings, quotes=quotes,
+                                           entities=entities) for story in stories)
     times.add("summaries", started)
+
+    started = time.perf_counter()
+    comparisons = compare_events(events, stories, by_id, entities, quotes)
+    times.add("comparisons", started)
 
     quantities = tuple(q for a in analyses for q in a.quantities)
     return Analysis(
         documents=tuple(a.document for a in analyses),
-        entities=tuple(entities),
-        quotes=_number_quotes(linked_quotes),
+        entities=entities,
+        quotes=quotes,
         quantities=quantities,
         events=tuple(events),
         stories=tuple(stories),
         summaries=summaries,
         rejected=tuple(rejected),
+        comparisons=comparisons,
     )
 
 

@@ -162,14 +162,74 @@ class Citation:
 
 @dataclass(frozen=True)
 class SummarySentence:
+    """One summary sentence: `text` is the first citation's sentence as written, unless
+    `repaired` is true: then an unresolved opener ("وأضاف أن") was given its speaker's name and
+    `text` differs from the cited source sentence (the citation still points at the source)."""
+
     text: str
     citations: tuple[Citation, ...]
+    repaired: bool = False
 
 
 @dataclass(frozen=True)
 class Summary:
-    event: str
+    """The summary of one event (`event` set) or of one story (`story` set, `event` None)."""
+
+    event: str | None
     sentences: tuple[SummarySentence, ...]
+    story: str | None = None
+
+
+FindingKind = Literal["quantity", "quote", "entity"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where one outlet says something: a span of one of its articles."""
+
+    source: str | None               # the outlet (None: an article naming no outlet)
+    doc: str
+    start: int
+    end: int
+    text: str                        # text[start:end] of the document
+    value: float | None = None       # the number, for quantity evidence
+    quote: str | None = None         # the quote id, for quote evidence
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A fact compared across outlets: agreed by several, or where they differ.
+
+    `subject` names what the fact is about: the counted thing for a quantity ("قتيل"), the
+    speaker (entity id, or the words naming him, or "") for a quote, the entity id for an entity.
+    """
+
+    kind: FindingKind
+    subject: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class OutletCoverage:
+    """What one outlet reported about an event."""
+
+    source: str | None
+    documents: tuple[str, ...]       # its articles (its copies of other outlets' articles too)
+    first_report: str | None         # earliest `published` of its articles
+    quantities: tuple[Quantity, ...]
+    quotes: tuple[str, ...]          # quote ids
+    entities: tuple[str, ...]        # key entity ids, most mentioned first
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How the outlets covering one event (or one story) differ and agree."""
+
+    event: str | None
+    outlets: tuple[OutletCoverage, ...]
+    agreements: tuple[Finding, ...]
+    disagreements: tuple[Finding, ...]
+    story: str | None = None
 
 
 @dataclass(frozen=True)
@@ -193,3 +253,4 @@ class Analysis:
     stories: tuple[Story, ...]
     summaries: tuple[Summary, ...]
     rejected: tuple[Rejection, ...] = ()
+    comparisons: tuple[Comparison, ...] = ()

@@ -226,3 +226,41 @@ def test_thousands_of_articles_render_quickly() -> None:
                                         summaries=summaries))
     assert time.perf_counter() - started < 10
     assert markup.count('class="card doc"') == 3000
+
+
+# ---- issue 5: the comparison table and story summaries --------------------------------------
+
+def test_comparison_table_per_event_with_disagreements_highlighted() -> None:
+    from test_compare import storm_comparison
+
+    analysis, comparison = storm_comparison()
+    markup = render_html(analysis)
+    page = Page(markup)
+    table = markup.split('<div class="comparison">', 1)[1].split("</div>", 1)[0]
+    rows = table.split("<tbody>", 1)[1].split("</tbody>", 1)[0].count("<tr>")
+    assert rows == len(comparison.outlets) == 3
+    for outlet in ("أ ش أ", "الأهرام", "سبوتنيك"):
+        assert outlet in table
+    assert "2025-10-14T08:00:00" in table                    # first report
+    disagreements = table.split('<ul class="disagreements">', 1)[1].split("</ul>", 1)[0]
+    assert "أرقام مختلفة" in disagreements and "14 قتيلا" in disagreements
+    assert disagreements.index("أرقام مختلفة") < disagreements.index("اقتباس")  # numbers first
+    assert len(page.ids) == len(set(page.ids))
+    missing = {href for href, _ in page.links if href[1:] not in set(page.ids)}
+    assert not missing
+
+
+def test_story_summary_and_repaired_sentence_are_shown() -> None:
+    from builders import cite, sample_analysis
+    from dataclasses import replace as copy_with
+
+    from marsad.types import Summary, SummarySentence
+    analysis = sample_analysis()
+    story = analysis.stories[0]
+    doc = analysis.documents[0]
+    summary = Summary(event=None, story=story.id, sentences=(
+        SummarySentence(text="أضاف العمري أن العمل بدأ.", citations=(cite(doc, 0),),
+                        repaired=True),))
+    markup = render_html(copy_with(analysis, summaries=analysis.summaries + (summary,)))
+    assert "ملخص القصة" in markup and "أضاف العمري أن العمل بدأ." in markup
+    assert "(مُعدّلة)" in markup

@@ -262,3 +262,60 @@ def test_the_sample_builder_makes_consistent_records() -> None:
     last = other.sentences[-1]
     assert len(other.sentences) == 2  # "12.5" does not end a sentence
     assert other.text[last.start:last.end] == "وأكد الوزير سليم العمرى أن الكلفة بلغت 12.5 مليون دينار."
+
+
+# ---- issue 5: story summaries, repaired sentences, comparisons ------------------------------
+
+def _with_issue5_sections() -> dict[str, Any]:
+    from test_compare import storm_comparison
+
+    from marsad.types import Citation, Story, Summary, SummarySentence
+    analysis, _ = storm_comparison()
+    wire = analysis.documents[0]
+    span = wire.sentences[1]
+    story = Story(id="S1", title="العاصفة", events=("V1",))
+    events = (replace(analysis.events[0], story="S1"),)
+    summaries = (
+        Summary(event="V1", sentences=(SummarySentence(
+            text="قال المحافظ طارق المنياوي إن فرق الإنقاذ عملت طوال الليل.", repaired=True,
+            citations=(Citation(wire.id, span.start, span.end),)),)),
+        Summary(event=None, story="S1", sentences=(SummarySentence(
+            text=wire.text[wire.sentences[0].start:wire.sentences[0].end],
+            citations=(Citation(wire.id, wire.sentences[0].start, wire.sentences[0].end),)),)),
+    )
+    return analysis_to_dict(replace(analysis, events=events, stories=(story,),
+                                    summaries=summaries))
+
+
+def test_comparisons_story_summaries_and_repaired_flag_are_written_and_valid(
+        schema_checker: str) -> None:
+    data = _with_issue5_sections()
+    assert validate(data) == []
+    assert data["summaries"][0]["sentences"][0]["repaired"] is True
+    assert data["summaries"][1] == {"story": "S1", "sentences": data["summaries"][1]["sentences"]}
+    assert "repaired" not in data["summaries"][1]["sentences"][0]
+    (comparison,) = data["comparisons"]
+    assert comparison["event"] == "V1" and "story" not in comparison
+    assert [o["source"] for o in comparison["outlets"]] == ["أ ش أ", "الأهرام", "سبوتنيك"]
+    numbers = [f for f in comparison["disagreements"] if f["kind"] == "quantity"]
+    assert {e["value"] for e in numbers[0]["evidence"]} == {12, 14}
+
+
+def test_comparisons_round_trip() -> None:
+    data = _with_issue5_sections()
+    assert analysis_to_dict(analysis_from_dict(data)) == data
+
+
+def test_validate_checks_comparison_and_story_summary_references(schema_checker: str) -> None:
+    data = _with_issue5_sections()
+    broken = copy.deepcopy(data)
+    broken["comparisons"][0]["outlets"][0]["quotes"].append("Q99")
+    broken["comparisons"][0]["agreements"][0]["evidence"][0]["text"] = "نص آخر"
+    broken["summaries"][1]["story"] = "S9"
+    both = copy.deepcopy(data)
+    both["summaries"][1]["event"] = "V1"
+    problems = validate(broken)
+    assert any("'Q99' is not an id in quotes" in p for p in problems)
+    assert any("differs from the document's text" in p for p in problems)
+    assert any("story 'S9' is not an id in stories" in p for p in problems)
+    assert any("exactly one of 'event' and 'story'" in p for p in validate(both))

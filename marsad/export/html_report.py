@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 from marsad.export.json_contract import generator_version, open_atomic
-from marsad.types import Analysis, Document, Entity, Event, Quote, Span, Summary
+from marsad.types import Analysis, Comparison, Document, Entity, Event, Finding, Quote, Span, Summary
 
 ENTITY_TYPE_NAMES = {"PER": "شخص", "ORG": "منظمة", "LOC": "مكان", "MISC": "أخرى"}
 QUOTE_KIND_NAMES = {"direct": "مباشر", "indirect": "غير مباشر"}
@@ -82,6 +82,8 @@ class _Index:
     events: dict[str, Event] = field(default_factory=dict)
     entities: dict[str, Entity] = field(default_factory=dict)
     summaries: dict[str, Summary] = field(default_factory=dict)
+    story_summaries: dict[str, Summary] = field(default_factory=dict)
+    comparisons: dict[tuple[str, str], Comparison] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for doc in self.analysis.documents:
@@ -91,7 +93,15 @@ class _Index:
                 self.sentence_starts[doc.id] = [span.start for span in self.sentence_spans[doc.id]]
         self.events = {event.id: event for event in reversed(self.analysis.events)}
         self.entities = {entity.id: entity for entity in reversed(self.analysis.entities)}
-        self.summaries = {summary.event: summary for summary in reversed(self.analysis.summaries)}
+        for summary in reversed(self.analysis.summaries):
+            if summary.story is not None:
+                self.story_summaries[summary.story] = summary
+            elif summary.event is not None:
+                self.summaries[summary.event] = summary
+        for comparison in reversed(self.analysis.comparisons):
+            key = (("story", comparison.story) if comparison.story is not None
+                   else ("event", comparison.event or ""))
+            self.comparisons[key] = comparison
 
     def doc_label(self, doc_id: str) -> str:
         doc = self.documents.get(doc_id)
@@ -143,8 +153,8 @@ def _overview(analysis: Analysis) -> str:
     return "".join(parts)
 
 
-def _summary(index: _Index, summary: Summary) -> str:
-    parts = ['<h4>الملخص</h4><ol class="summary">']
+def _summary(index: _Index, summary: Summary, heading: str = "الملخص") -> str:
+    parts = [f'<h4>{e(heading)}</h4><ol class="summary">']
     for sentence in summary.sentences:
         links = []
         for citation in sentence.citations:
@@ -156,8 +166,74 @@ def _summary(index: _Index, summary: Summary) -> str:
                 target = index.offset_anchor(citation.doc, citation.start)
                 title = e(index.doc_label(doc.id))
                 links.append(f'<a class="cite" href="#{target}" title="{title}">[{e(label)}]</a>')
-        parts.append(f"<li>{e(sentence.text)}{''.join(links)}</li>")
+        repaired = (' <span class="muted" title="أضيف اسم المتحدث إلى الجملة">(مُعدّلة)</span>'
+                    if sentence.repaired else "")
+        parts.append(f"<li>{e(sentence.text)}{repaired}{''.join(links)}</li>")
     parts.append("</ol>")
+    return "".join(parts)
+
+
+FINDING_NAMES = {"quantity": "أرقام مختلفة", "quote": "اقتباس في مصدر واحد فقط",
+                 "entity": "طرف يسميه مصدر واحد فقط"}
+AGREEMENT_NAMES = {"quantity": "رقم", "quote": "اقتباس", "entity": "كيان"}
+MAX_FINDINGS = 12  # per list: the rest are counted, not shown
+
+
+def _outlet_name(source: str | None) -> str:
+    return source or "مصدر غير مسمى"
+
+
+def _finding(index: _Index, finding: Finding, names: dict[str, str]) -> str:
+    subject = finding.subject
+    if finding.kind == "entity" and subject in index.entities:
+        subject = index.entities[subject].name
+    elif finding.kind == "quote" and subject in index.entities:
+        subject = index.entities[subject].name
+    said = "، ".join(
+        f'<a href="#{index.offset_anchor(ev.doc, ev.start)}" title="{e(index.doc_label(ev.doc))}">'
+        f"{e(_outlet_name(ev.source))}: {e(ev.text)}</a>"
+        for ev in finding.evidence if ev.doc in index.documents)
+    return (f'<li><b>{e(names.get(finding.kind, finding.kind))}</b>'
+            f'{f" ({e(subject)})" if subject else ""}: {said}</li>')
+
+
+def _findings(index: _Index, findings: tuple[Finding, ...], css: str, heading: str,
+              names: dict[str, str]) -> str:
+    if not findings:
+        return ""
+    # Numbers first: they are what a desk checks before publishing.
+    ordered = sorted(findings, key=lambda f: ("quantity", "entity", "quote").index(f.kind)
+                     if f.kind in ("quantity", "entity", "quote") else 3)
+    items = "".join(_finding(index, f, names) for f in ordered[:MAX_FINDINGS])
+    more = (f'<li class="muted">و{format_number(len(ordered) - MAX_FINDINGS)} أخرى</li>'
+            if len(ordered) > MAX_FINDINGS else "")
+    return f'<h5>{e(heading)}</h5><ul class="{css}">{items}{more}</ul>'
+
+
+def _comparison(index: _Index, comparison: Comparison) -> str:
+    """A table with one row per outlet, then where they differ (highlighted) and agree."""
+    parts = ['<div class="comparison"><h4>المقارنة بين المصادر</h4><table><thead><tr>'
+             "<th>المصدر</th><th>أول نشر</th><th>المقالات</th><th>الأرقام</th>"
+             "<th>الاقتباسات</th><th>أبرز الكيانات</th></tr></thead><tbody>"]
+    for outlet in comparison.outlets:
+        figures = "، ".join(e(q.text) for q in outlet.quantities[:8])
+        if len(outlet.quantities) > 8:
+            figures += f' <span class="muted">(+{format_number(len(outlet.quantities) - 8)})</span>'
+        names = "، ".join(f'<a href="#ent-{anchor_key(entity_id)}">'
+                         f"{e(index.entities[entity_id].name)}</a>"
+                         for entity_id in outlet.entities if entity_id in index.entities)
+        docs = "، ".join(index.doc_link(doc_id) for doc_id in outlet.documents)
+        parts.append(f"<tr><td>{e(_outlet_name(outlet.source))}</td>"
+                     f"<td>{_date(outlet.first_report)}</td><td>{docs}</td>"
+                     f"<td>{figures or '—'}</td>"
+                     f'<td class="num">{format_number(len(outlet.quotes))}</td>'
+                     f"<td>{names or '—'}</td></tr>")
+    parts.append("</tbody></table>")
+    parts.append(_findings(index, comparison.disagreements, "disagreements",
+                           "نقاط الاختلاف", FINDING_NAMES))
+    parts.append(_findings(index, comparison.agreements, "agreements",
+                           "ما يتفق عليه أكثر من مصدر", AGREEMENT_NAMES))
+    parts.append("</div>")
     return "".join(parts)
 
 
@@ -182,6 +258,8 @@ def _event(index: _Index, event: Event) -> str:
     parts.append("</ul>")
     if event.id in index.summaries:
         parts.append(_summary(index, index.summaries[event.id]))
+    if ("event", event.id) in index.comparisons:
+        parts.append(_comparison(index, index.comparisons[("event", event.id)]))
     parts.append("</div>")
     return "".join(parts)
 
@@ -194,6 +272,10 @@ def _events(index: _Index) -> str:
         parts.append(f'<article class="card story" id="story-{anchor_key(story.id)}">'
                      f"<h3>{e(story.title)}</h3>"
                      f'<p class="meta"><span>أحداث: {format_number(len(story.events))}</span></p>')
+        if story.id in index.story_summaries:
+            parts.append(_summary(index, index.story_summaries[story.id], "ملخص القصة"))
+        if ("story", story.id) in index.comparisons:
+            parts.append(_comparison(index, index.comparisons[("story", story.id)]))
         for event_id in story.events:
             event = index.events.get(event_id)
             if event is None:

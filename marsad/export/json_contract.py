@@ -8,7 +8,11 @@ shape. Additions to the published contract (all optional for readers):
 - entity mentions: `text` (always) and `type` (only when it differs from the entity's type);
 - quotes: `speaker_start` / `speaker_end`, the span naming the speaker (null when unknown);
   the internal `speaker_mention` field is not emitted under its own name;
-- quantities: `value` is null when it is not a finite number (JSON has no NaN).
+- quantities: `value` is null when it is not a finite number (JSON has no NaN);
+- summaries: an entry has `story` instead of `event` for a story summary; a sentence whose
+  unresolved opener was given its speaker's name has `repaired: true` (its `text` then differs
+  from the first citation's text);
+- top level: `comparisons`, the cross-outlet comparison of events and stories.
 
 `validate` checks what JSON Schema can (analysis.schema.json) and what it cannot: offsets inside
 their document's text, `text` fields equal to the text they point at, unique ids, and references
@@ -29,8 +33,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from marsad.types import (
-    Analysis, Citation, Document, Entity, Event, Mention, Quantity, Quote, Rejection, Span, Story,
-    Summary, SummarySentence,
+    Analysis, Citation, Comparison, Document, Entity, Event, Evidence, Finding, Mention,
+    OutletCoverage, Quantity, Quote, Rejection, Span, Story, Summary, SummarySentence,
 )
 
 SCHEMA_ID = "marsad.analysis/1"
@@ -110,6 +114,46 @@ def _citation_to_dict(citation: Citation) -> dict[str, Any]:
     return {"doc": citation.doc, "start": citation.start, "end": citation.end}
 
 
+def _summary_to_dict(summary: Summary) -> dict[str, Any]:
+    target = {"event": summary.event} if summary.story is None else {"story": summary.story}
+    sentences = []
+    for sentence in summary.sentences:
+        out: dict[str, Any] = {"text": sentence.text,
+                               "citations": [_citation_to_dict(c) for c in sentence.citations]}
+        if sentence.repaired:
+            out["repaired"] = True
+        sentences.append(out)
+    return {**target, "sentences": sentences}
+
+
+def _evidence_to_dict(evidence: Evidence) -> dict[str, Any]:
+    out: dict[str, Any] = {"source": evidence.source, "doc": evidence.doc,
+                           "start": evidence.start, "end": evidence.end, "text": evidence.text}
+    if evidence.value is not None:
+        out["value"] = _number(evidence.value)
+    if evidence.quote is not None:
+        out["quote"] = evidence.quote
+    return out
+
+
+def _finding_to_dict(finding: Finding) -> dict[str, Any]:
+    return {"kind": finding.kind, "subject": finding.subject,
+            "evidence": [_evidence_to_dict(e) for e in finding.evidence]}
+
+
+def _comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
+    target = ({"event": comparison.event} if comparison.story is None
+              else {"story": comparison.story})
+    return {**target,
+            "outlets": [{"source": o.source, "documents": list(o.documents),
+                         "first_report": o.first_report,
+                         "quantities": [_quantity_to_dict(q) for q in o.quantities],
+                         "quotes": list(o.quotes), "entities": list(o.entities)}
+                        for o in comparison.outlets],
+            "agreements": [_finding_to_dict(f) for f in comparison.agreements],
+            "disagreements": [_finding_to_dict(f) for f in comparison.disagreements]}
+
+
 def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     """The analysis as the plain JSON object of the contract (schema marsad.analysis/1)."""
     return {
@@ -124,12 +168,8 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
                    for event in analysis.events],
         "stories": [{"id": story.id, "title": story.title, "events": list(story.events)}
                     for story in analysis.stories],
-        "summaries": [{"event": summary.event,
-                       "sentences": [{"text": sentence.text,
-                                      "citations": [_citation_to_dict(citation)
-                                                    for citation in sentence.citations]}
-                                     for sentence in summary.sentences]}
-                      for summary in analysis.summaries],
+        "summaries": [_summary_to_dict(summary) for summary in analysis.summaries],
+        "comparisons": [_comparison_to_dict(c) for c in analysis.comparisons],
         "rejected": [{"input": r.input, "code": r.code, "reason": r.reason}
                      for r in analysis.rejected],
     }
@@ -173,10 +213,7 @@ def analysis_from_dict(data: dict[str, Any]) -> Analysis:
                                if q.get("speaker_start") is not None
                                and q.get("speaker_end") is not None else None))
         for q in data["quotes"])
-    quantities = tuple(
-        Quantity(doc=q["doc"], start=q["start"], end=q["end"], text=q["text"],
-                 value=float(q["value"]) if q["value"] is not None else math.nan, unit=q["unit"])
-        for q in data["quantities"])
+    quantities = tuple(_quantity_from_dict(q) for q in data["quantities"])
     events = tuple(
         Event(id=e["id"], title=e["title"], documents=tuple(e["documents"]),
               sources=tuple(e["sources"]), date=e["date"], story=e["story"])
@@ -184,16 +221,43 @@ def analysis_from_dict(data: dict[str, Any]) -> Analysis:
     stories = tuple(Story(id=s["id"], title=s["title"], events=tuple(s["events"]))
                     for s in data["stories"])
     summaries = tuple(
-        Summary(event=s["event"], sentences=tuple(
-            SummarySentence(text=sentence["text"], citations=tuple(
-                Citation(doc=c["doc"], start=c["start"], end=c["end"])
-                for c in sentence["citations"]))
+        Summary(event=s.get("event"), story=s.get("story"), sentences=tuple(
+            SummarySentence(text=sentence["text"], repaired=bool(sentence.get("repaired")),
+                            citations=tuple(Citation(doc=c["doc"], start=c["start"], end=c["end"])
+                                            for c in sentence["citations"]))
             for sentence in s["sentences"]))
         for s in data["summaries"])
     rejected = tuple(Rejection(input=r["input"], code=r["code"], reason=r["reason"])
                      for r in data.get("rejected", ()))
+    comparisons = tuple(_comparison_from_dict(c) for c in data.get("comparisons", ()))
     return Analysis(documents=documents, entities=entities, quotes=quotes, quantities=quantities,
-                    events=events, stories=stories, summaries=summaries, rejected=rejected)
+                    events=events, stories=stories, summaries=summaries, rejected=rejected,
+                    comparisons=comparisons)
+
+
+def _quantity_from_dict(q: dict[str, Any]) -> Quantity:
+    return Quantity(doc=q["doc"], start=q["start"], end=q["end"], text=q["text"],
+                    value=float(q["value"]) if q["value"] is not None else math.nan,
+                    unit=q["unit"])
+
+
+def _comparison_from_dict(c: dict[str, Any]) -> Comparison:
+    def findings(items: list[dict[str, Any]]) -> tuple[Finding, ...]:
+        return tuple(Finding(kind=f["kind"], subject=f["subject"], evidence=tuple(
+            Evidence(source=e["source"], doc=e["doc"], start=e["start"], end=e["end"],
+                     text=e["text"],
+                     value=float(e["value"]) if e.get("value") is not None else None,
+                     quote=e.get("quote"))
+            for e in f["evidence"])) for f in items)
+    outlets = tuple(
+        OutletCoverage(source=o["source"], documents=tuple(o["documents"]),
+                       first_report=o["first_report"],
+                       quantities=tuple(_quantity_from_dict(q) for q in o["quantities"]),
+                       quotes=tuple(o["quotes"]), entities=tuple(o["entities"]))
+        for o in c["outlets"])
+    return Comparison(event=c.get("event"), story=c.get("story"), outlets=outlets,
+                      agreements=findings(c["agreements"]),
+                      disagreements=findings(c["disagreements"]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -393,20 +457,66 @@ def _semantic_problems(data: dict[str, Any]) -> list[str]:
         if isinstance(story_id, str) and story_id in story_events \
                 and event.get("id") not in story_events[story_id]:
             problems.append(f"{where}: names story {story_id!r}, which does not list it")
+    def _target(where: str, item: dict[str, Any], found: list[str]) -> tuple[str, str] | None:
+        """The event or the story an entry is about (exactly one of the two)."""
+        event_id, story_id = item.get("event"), item.get("story")
+        if (event_id is None) == (story_id is None):
+            found.append(f"{where}: needs exactly one of 'event' and 'story'")
+            return None
+        if event_id is not None:
+            check_ref(where, "event", event_id, "events")
+            return ("event", event_id) if isinstance(event_id, str) else None
+        check_ref(where, "story", story_id, "stories")
+        return ("story", story_id) if isinstance(story_id, str) else None
+
     summarised: set[Any] = set()
     for where, summary in _objects(data, "summaries"):
-        check_ref(where, "event", summary.get("event"), "events")
-        event_id = summary.get("event")
-        if isinstance(event_id, str):
-            if event_id in summarised:
-                problems.append(f"{where}: a second summary for event {event_id!r}")
-            summarised.add(event_id)
+        target = _target(where, summary, problems)
+        if target is not None:
+            if target in summarised:
+                problems.append(f"{where}: a second summary for {target[0]} {target[1]!r}")
+            summarised.add(target)
         for s_index, sentence in enumerate(_list(summary.get("sentences"))):
             citations = sentence.get("citations") if isinstance(sentence, dict) else None
             for c_index, citation in enumerate(_list(citations)):
                 if isinstance(citation, dict):
                     check_span(f"{where}/sentences/{s_index}/citations/{c_index}",
                                citation.get("doc"), citation.get("start"), citation.get("end"))
+    compared: set[Any] = set()
+    for where, comparison in _objects(data, "comparisons"):
+        target = _target(where, comparison, problems)
+        if target is not None:
+            if target in compared:
+                problems.append(f"{where}: a second comparison for {target[0]} {target[1]!r}")
+            compared.add(target)
+        for o_index, outlet in enumerate(_list(comparison.get("outlets"))):
+            if not isinstance(outlet, dict):
+                continue
+            here = f"{where}/outlets/{o_index}"
+            for doc_id in _list(outlet.get("documents")):
+                check_ref(here, "document", doc_id, "documents")
+            for q_index, quantity in enumerate(_list(outlet.get("quantities"))):
+                if isinstance(quantity, dict):
+                    check_span(f"{here}/quantities/{q_index}", quantity.get("doc"),
+                               quantity.get("start"), quantity.get("end"), quantity.get("text"))
+            for quote_id in _list(outlet.get("quotes")):
+                check_ref(here, "quote", quote_id, "quotes")
+            for entity_id in _list(outlet.get("entities")):
+                check_ref(here, "entity", entity_id, "entities")
+        for key in ("agreements", "disagreements"):
+            for f_index, finding in enumerate(_list(comparison.get(key))):
+                if not isinstance(finding, dict):
+                    continue
+                here = f"{where}/{key}/{f_index}"
+                if finding.get("kind") == "entity":
+                    check_ref(here, "subject", finding.get("subject"), "entities")
+                for e_index, evidence in enumerate(_list(finding.get("evidence"))):
+                    if isinstance(evidence, dict):
+                        check_span(f"{here}/evidence/{e_index}", evidence.get("doc"),
+                                   evidence.get("start"), evidence.get("end"),
+                                   evidence.get("text"))
+                        check_ref(f"{here}/evidence/{e_index}", "quote", evidence.get("quote"),
+                                  "quotes")
     return problems
 
 
