@@ -30,7 +30,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("duplicate_threshold", 0.7,
             "Estimated Jaccard similarity of normalised word 5-shingles above which an article "
             "is a near-duplicate (wire copy) of an earlier one."),
-    Setting("event_threshold", 0.25,
+    Setting("event_threshold", 0.38,
             "Cosine similarity (tf-idf of normalised stems) above which an article joins an event "
             "(0.38: near the best events B-cubed F1 on the dev half of the 2015-08-08 labels "
             "while still merging a paraphrase of one happening; 0.25 merged different happenings "
@@ -55,7 +55,7 @@ class Settings:
     min_article_chars: int = 20
     languages: tuple[str, ...] = ("ar",)
     duplicate_threshold: float = 0.7
-    event_threshold: float = 0.25
+    event_threshold: float = 0.38
     story_threshold: float = 0.18
     event_window_days: int = 3
     summary_sentences: int = 3

@@ -117,3 +117,13 @@ def test_average_link_does_not_chain() -> None:
     a, b, c = {"x": 1.0}, {"x": 0.7071, "y": 0.7071}, {"y": 1.0}
     assert average_link([a, b, c], 0.6) == [[0, 1], [2]]
     assert average_link([a, b, c], 0.2) == [[0, 1, 2]]
+
+
+def test_one_strong_pair_joins_groups_that_average_link_keeps_apart() -> None:
+    # Issue 4: a big story (bombing, condolences, sermons) is too varied for average link alone.
+    # {a, b} and {c} average 0.35 < 0.6, but b and c alone are 0.7 alike.
+    a, b = {"x": 1.0}, {"x": 0.7141, "y": 0.7}
+    c = {"y": 1.0}
+    assert average_link([a, b, c], 0.6) == [[0, 1], [2]]
+    assert average_link([a, b, c], 0.6, strong=0.65) == [[0, 1, 2]]
+    assert average_link([a, b, c], 0.6, strong=0.9) == [[0, 1], [2]]
