@@ -1,6 +1,6 @@
-"""NER benchmark: the shipped CRF tagger against a plain lexical CRF, on the ANERcorp dev split.
+"""NER benchmark: the shipped neural tagger against a plain lexical CRF, on the ANERcorp dev split.
 
-The shipped model is trained on train-minus-dev (see scripts/train_ner.py), so its score on the
+The shipped model is trained on train-minus-dev (see scripts/train_ner_neural.py), so its score on the
 dev split (the last 10% of ANERcorp train sentences, `ner_features.dev_split`) is honest. The
 baseline (word + affixes + context words, no clusters/lexicon) is trained in this run on the
 same 90%. Scoring: seqeval default (CoNLL-style exact span and type, lenient IOB2), PERS->PER.
@@ -9,16 +9,21 @@ same 90%. Scoring: seqeval default (CoNLL-style exact span and type, lenient IOB
     .venv/bin/python benchmarks/ner.py --test FILE.txt    # any CoNLL file; last line micro-F1
     .venv/bin/python benchmarks/ner.py --no-baseline
 
-Speed is tokens/s on one core for a first pass over the data (cold per-word feature caches)
-and a second pass (warm caches: the steady state of a long-running pipeline).
+Speed is tokens/s on one core (BLAS limited to one thread) for a first pass over the data
+(cold per-word caches) and a second pass (warm caches: the steady state of a long-running
+pipeline).
 """
 
 from __future__ import annotations
 
+import os
+
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")     # one core: set before numpy is imported
+
 import argparse
 import importlib.util
 import json
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -70,7 +75,6 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
     from marsad.extract.ner import EntityTagger
     from marsad.extract.ner_features import Featurizer, Resources, dev_split, read_conll
@@ -90,7 +94,7 @@ def main() -> None:
     started = time.perf_counter()
     tagger = EntityTagger.pretrained()
     load_seconds = time.perf_counter() - started
-    systems = {"marsad CRF": evaluate(tagger.tag_document, sentences)}
+    systems = {"marsad neural": evaluate(tagger.tag_document, sentences)}
 
     if not args.no_baseline:
         import pycrfsuite
@@ -107,7 +111,7 @@ def main() -> None:
             sentences)
 
     kinds = sorted({k for r in systems.values() for k in r["classes"]} - {"micro avg"})
-    print(f"\nNER on {name}: {len(sentences)} sentences, {systems['marsad CRF']['tokens']} tokens")
+    print(f"\nNER on {name}: {len(sentences)} sentences, {systems['marsad neural']['tokens']} tokens")
     print(f"{'class':<11}" + "".join(f"{s:>24}" for s in systems))
     print(f"{'':<11}" + "".join(f"{'P':>8}{'R':>8}{'F1':>8}" for _ in systems))
     for kind in kinds + ["micro avg"]:
@@ -118,8 +122,10 @@ def main() -> None:
         print(row)
     print("tok/s cold " + "".join(f"{r['tokens_per_second_cold']:>24,}" for r in systems.values()))
     print("tok/s warm " + "".join(f"{r['tokens_per_second']:>24,}" for r in systems.values()))
-    model_mb = (PROJECT / "marsad" / "models" / "ner.crfsuite").stat().st_size / 1e6
-    print(f"model load {load_seconds:.2f} s, model file {model_mb:.1f} MB, shipped model: {meta}")
+    from marsad.extract import ner
+    model_mb = sum((PROJECT / "marsad" / "models" / name).stat().st_size for name in
+                   (ner.MODEL_FILE, ner.VECTORS_FILE, ner.CLUSTERS_FILE, ner.LEXICON_FILE)) / 1e6
+    print(f"model load {load_seconds:.2f} s, model files {model_mb:.1f} MB, shipped model: {meta}")
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"data": name, "scoring": "seqeval default (CoNLL), PERS->PER",
@@ -127,7 +133,7 @@ def main() -> None:
                                     "load_seconds": round(load_seconds, 2),
                                     "systems": systems}, indent=2, ensure_ascii=False) + "\n",
                         encoding="utf-8")
-    print(f"micro-F1 {systems['marsad CRF']['classes']['micro avg']['f1']:.1f}")
+    print(f"micro-F1 {systems['marsad neural']['classes']['micro avg']['f1']:.1f}")
 
 
 if __name__ == "__main__":

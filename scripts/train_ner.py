@@ -1,24 +1,22 @@
-"""Train marsad's CRF entity tagger on ANERcorp (CAMeL train split) and score it on dev.
+"""Train a CRF entity tagger on ANERcorp (CAMeL train split) and score it on dev: experiments.
 
-By default the model is trained on train-minus-dev (the first 90% of sentences), scored on
-the dev split (the last 10%, see `marsad.extract.ner_features.dev_split`) and saved to
-marsad/models/ as the shipped model, so the dev figure of the shipped model is honest.
-`--final` trains on the whole train file instead (the dev score is then meaningless).
+The shipped tagger is the neural one (scripts/train_ner_neural.py), which reuses the lexicon
+helpers here (gazetteers, Wikidata name words, the out-of-fold training lexicon) and the same
+clusters. This script keeps the CRF for comparison: benchmarks/ner.py trains its lexical
+baseline with `train`, and the full-feature CRF (dev micro-F1 75.1, the previous shipped
+model) can be rebuilt and scored with it. It never writes into marsad/models.
 
-Needs the word clusters first (scripts/train_clusters.py writes ner_clusters.tsv.gz).
-The gazetteers are read here only; what ships is a derived lexicon of folded, clitic-stripped
-words merged with entity words of the training sentences (marsad/models/ner_lexicon.tsv.gz).
+Trained on train-minus-dev (the first 90% of sentences), scored on the dev split (the last
+10%, see `marsad.extract.ner_features.dev_split`). Needs marsad/models/ner_clusters.tsv.gz.
 
-    .venv/bin/python scripts/train_ner.py                 # train 90%, score dev, save
-    .venv/bin/python scripts/train_ner.py --no-save --c1 0.1 --aqmar   # an experiment
-    .venv/bin/python scripts/train_ner.py --baseline --no-save         # lexical CRF only
+    .venv/bin/python scripts/train_ner.py                          # full CRF, ~3 min
+    .venv/bin/python scripts/train_ner.py --save /tmp/ner.crfsuite # keep the model file
+    .venv/bin/python scripts/train_ner.py --baseline               # lexical CRF only
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -177,7 +175,7 @@ def main() -> None:
     parser.add_argument("--c1", type=float, default=0.03)
     parser.add_argument("--c2", type=float, default=0.05)
     parser.add_argument("--iterations", type=int, default=250)
-    parser.add_argument("--no-save", action="store_true", help="experiment: keep nothing")
+    parser.add_argument("--save", type=Path, help="write the CRF model file here")
     parser.add_argument("--clusters", type=Path, default=MODELS / "ner_clusters.tsv.gz")
     parser.add_argument("--no-names", action="store_true", help="no Wikidata person-name words")
     parser.add_argument("--dump", type=Path, help="write dev tokens, gold and predicted tags here")
@@ -201,19 +199,12 @@ def main() -> None:
                          names=names)
     print(f"{len(train_sentences)} training sentences featurised ({time.time() - started:.0f}s)")
 
-    model_path = MODELS / "ner.crfsuite"
-    if args.no_save or args.baseline:
-        model_path = Path(tempfile.mkdtemp(prefix="marsad-ner-")) / "model.crfsuite"
+    model_path = args.save or Path(tempfile.mkdtemp(prefix="marsad-ner-")) / "model.crfsuite"
     train(train_sentences, features, model_path, c1=args.c1, c2=args.c2,
           iterations=args.iterations)
     print(f"trained ({time.time() - started:.0f}s), model {model_path.stat().st_size / 1e6:.1f} MB")
 
     lexicon = merge(gazetteer, training_lexicon(train_part), names=names)
-    if not args.no_save and not args.baseline:
-        with gzip.open(MODELS / "ner_lexicon.tsv.gz", "wt", encoding="utf-8",
-                       compresslevel=9) as out:
-            for word in sorted(lexicon):
-                out.write(f"{word}\t{lexicon[word]}\n")
     if dev:
         tagger = pycrfsuite.Tagger()
         tagger.open(str(model_path))
@@ -228,13 +219,6 @@ def main() -> None:
                         out.write(f"{token}\t{gold}\t{guess}\n")
                     out.write("\n")
         print(f"micro-F1 {micro:.1f}")
-    if not args.no_save and not args.baseline:
-        meta = {"trained_on": "train" if args.final else "train-minus-dev",
-                "sentences": len(train_sentences), "aqmar": args.aqmar, "c1": args.c1,
-                "c2": args.c2, "iterations": args.iterations,
-                "dev_micro_f1": None if args.final else micro}
-        (MODELS / "ner.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-
 
 if __name__ == "__main__":
     main()

