@@ -29,6 +29,7 @@ from marsad.extract.quantities import find_quantities
 from marsad.extract.quotes import find_quotes
 from marsad.group.duplicates import DuplicateIndex
 from marsad.group.events import group_events
+from marsad.group.timeline import events_timeline
 from marsad.ingest import read_inputs
 from marsad.ingest.clean import clean_record
 from marsad.settings import Settings
@@ -186,10 +187,11 @@ def analyze_collection(analyses: Sequence[DocumentAnalysis], settings: Settings,
     started = time.perf_counter()
     for _ in progress([0], "events"):
         events, stories = group_events(analyses, duplicate_of, settings)
+    by_id = {a.document.id: a for a in analyses}
+    events, timeline = events_timeline(events, stories, by_id)  # dates from the text, if needed
     times.add("events", started)
 
     started = time.perf_counter()
-    by_id = {a.document.id: a for a in analyses}
     quotes = _number_quotes(linked_quotes)
     entities = tuple(entities)
     summaries = tuple(summarize_event(event, by_id, settings, quotes=quotes, entities=entities)
@@ -214,6 +216,7 @@ def analyze_collection(analyses: Sequence[DocumentAnalysis], settings: Settings,
         summaries=summaries,
         rejected=tuple(rejected),
         comparisons=comparisons,
+        timeline=timeline,
     )
 
 

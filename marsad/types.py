@@ -153,6 +153,23 @@ class Story:
     events: tuple[str, ...]
 
 
+TimelineBasis = Literal["published", "text"]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event on its story's timeline; a story's entries are in time order, undated last.
+
+    `basis` says where `date` (ISO day) came from: the articles' publication dates, or a date
+    written in their text; both are None for an undated event.
+    """
+
+    story: str
+    event: str
+    date: str | None
+    basis: TimelineBasis | None = None
+
+
 @dataclass(frozen=True)
 class Citation:
     doc: str
@@ -254,3 +271,4 @@ class Analysis:
     summaries: tuple[Summary, ...]
     rejected: tuple[Rejection, ...] = ()
     comparisons: tuple[Comparison, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()

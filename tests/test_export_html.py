@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from builders import (
 from marsad.export.html_report import (
     anchor_key, doc_anchor, format_number, render_html, sentence_anchor, write_html,
 )
-from marsad.types import Analysis, Citation, Rejection
+from marsad.types import Analysis, Citation, Rejection, TimelineEntry
 
 SCRIPT = "<script>alert(1)</script>"
 BREAKOUT = '"><img src=x onerror=alert(1)>'
@@ -264,3 +265,58 @@ def test_story_summary_and_repaired_sentence_are_shown() -> None:
     markup = render_html(copy_with(analysis, summaries=analysis.summaries + (summary,)))
     assert "ملخص القصة" in markup and "أضاف العمري أن العمل بدأ." in markup
     assert "(مُعدّلة)" in markup
+
+
+# ---- issue 4 item 5: the timeline plot ---------------------------------------------------------
+
+def _story_card(markup: str, story_id: str) -> str:
+    start = markup.index(f'id="story-{anchor_key(story_id)}"')
+    return markup[start:markup.index("</article>", start)]
+
+
+def test_story_with_two_dated_events_has_a_right_to_left_timeline(
+        sample_page: tuple[Analysis, str, Page]) -> None:
+    _, markup, page = sample_page
+    card = _story_card(markup, "S1")
+    assert card.count("<svg") == 1 and "<figure class=\"timeline\">" in card
+    assert "script" not in card.lower()
+    dots = re.findall(r'<a href="#(evt-[^"]+)"><circle class="dot" cx="([\d.]+)"', card)
+    assert [anchor for anchor, _ in dots] == ["evt-V1", "evt-V2"]
+    assert float(dots[0][1]) > float(dots[1][1])   # the earlier event is further right
+    assert "2024-03-10" in card and "2024-03-12" in card
+    assert "من اليمين" in card                      # the caption says which way time runs
+    assert "svg" in page.tags and "circle" in page.tags
+
+
+def test_timeline_uses_the_analysis_timeline_and_marks_text_dates() -> None:
+    analysis = sample_analysis()
+    analysis = replace(analysis, timeline=(
+        TimelineEntry("S1", "V2", "2024-03-12", "text"),
+        TimelineEntry("S1", "V1", "2024-03-10", "published")))
+    card = _story_card(render_html(analysis), "S1")
+    assert 'class="dot text-date"' in card and "النقطة المفرغة" in card
+
+
+def test_no_timeline_for_a_story_with_fewer_than_two_dated_events() -> None:
+    doc = build_document("خبر أول هنا.", id="d1", published="2024-03-10")
+    other = build_document("خبر ثان هنا.", id="d2")
+    first, second = build_event("V1", [doc], date="2024-03-10"), build_event("V2", [other])
+    story, events = build_story("S1", [first, second])
+    markup = render_html(build_analysis(doc, other, events=events, stories=[story]))
+    assert "<svg" not in markup
+
+
+def test_timeline_labels_and_tooltips_are_escaped() -> None:
+    first = build_document("الخبر الأول.", id="d1", published="2024-03-10")
+    second = build_document("الخبر الثاني.", id="d2", published="2024-03-11")
+    events = [build_event(f"V{BREAKOUT}", [first], title=f"{SCRIPT} عنوان", date="2024-03-10"),
+              build_event("V2", [second], title=BREAKOUT, date="2024-03-11")]
+    story, events = build_story(f"S{SCRIPT}", events, title=SCRIPT)
+    markup = render_html(build_analysis(first, second, events=events, stories=[story]))
+    page = Page(markup)
+    assert "<svg" in markup
+    assert "<script" not in markup.lower() and "<img" not in markup.lower()
+    assert not [name for name, _ in page.attributes if name.startswith("on")]
+    svg = markup[markup.index("<svg"):markup.index("</svg>")]
+    assert "&lt;script&gt;" in svg and "&quot;&gt;&lt;img" in svg
+    assert not {href for href, _ in page.links if href[1:] not in set(page.ids)}

@@ -319,3 +319,53 @@ def test_validate_checks_comparison_and_story_summary_references(schema_checker:
     assert any("differs from the document's text" in p for p in problems)
     assert any("story 'S9' is not an id in stories" in p for p in problems)
     assert any("exactly one of 'event' and 'story'" in p for p in validate(both))
+
+
+# ---- issue 4 item 5: timeline ------------------------------------------------------------------
+
+def _with_timeline() -> dict[str, Any]:
+    from marsad.types import TimelineEntry
+    analysis = replace(sample_analysis(), timeline=(
+        TimelineEntry("S1", "V1", "2024-03-10", "published"),
+        TimelineEntry("S1", "V2", "2024-03-12", "text")))
+    return analysis_to_dict(analysis)
+
+
+def test_timeline_section_is_written_validated_and_read_back(schema_checker: str) -> None:
+    data = _with_timeline()
+    assert data["timeline"] == [{"story": "S1", "events": [
+        {"event": "V1", "date": "2024-03-10", "basis": "published"},
+        {"event": "V2", "date": "2024-03-12", "basis": "text"}]}]
+    assert validate(data) == []
+    assert analysis_to_dict(analysis_from_dict(data)) == data
+    assert analysis_to_dict(sample_analysis())["timeline"] == []
+    older = analysis_to_dict(sample_analysis())
+    del older["timeline"]                         # files written before the section existed
+    assert validate(older) == [] and analysis_from_dict(older).timeline == ()
+
+
+@pytest.mark.parametrize("corrupt, expected", [
+    (_set("timeline/0/story", "S9"), "story 'S9' is not an id in stories"),
+    (_set("timeline/0/events/0/event", "V9"), "event 'V9' is not an id in events"),
+    (_set("timeline/0/events/1/basis", "guess"), "'guess' is not one of"),
+    (_set("timeline/0/events/1/date", None), "'date' and 'basis' must both be set or both be null"),
+    (lambda d: d["timeline"].append(copy.deepcopy(d["timeline"][0])),
+     "a second timeline for story"),
+    (_set("timeline/0/events/0/basis", _DELETE), "'basis' is a required property"),
+], ids=["story", "event", "basis", "date-basis", "twice", "missing"])
+def test_validate_checks_the_timeline(schema_checker: str, corrupt: Callable[[dict[str, Any]], None],
+                                      expected: str) -> None:
+    data = _with_timeline()
+    corrupt(data)
+    problems = validate(data)
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_validate_reports_a_timeline_event_of_another_story(schema_checker: str) -> None:
+    from marsad.types import Event, Story, TimelineEntry
+    analysis = sample_analysis()
+    stray = Event("V3", "حدث آخر", ("a4_port",), ("بترا",), "2024-03-12", story="S2")
+    analysis = replace(analysis, events=analysis.events + (stray,),
+                       stories=analysis.stories + (Story("S2", "قصة أخرى", ("V3",)),),
+                       timeline=(TimelineEntry("S1", "V3", "2024-03-12", "published"),))
+    assert any("event 'V3' is not in story 'S1'" in p for p in validate(analysis_to_dict(analysis)))

@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 from marsad.export.json_contract import generator_version, open_atomic
+from marsad.export.timeline_svg import timeline_svg
 from marsad.types import Analysis, Comparison, Document, Entity, Event, Finding, Quote, Span, Summary
 
 ENTITY_TYPE_NAMES = {"PER": "شخص", "ORG": "منظمة", "LOC": "مكان", "MISC": "أخرى"}
@@ -272,6 +273,8 @@ def _events(index: _Index) -> str:
         parts.append(f'<article class="card story" id="story-{anchor_key(story.id)}">'
                      f"<h3>{e(story.title)}</h3>"
                      f'<p class="meta"><span>أحداث: {format_number(len(story.events))}</span></p>')
+        parts.append(timeline_svg(story, index.events, analysis.timeline,
+                                  lambda event_id: f"evt-{anchor_key(event_id)}"))
         if story.id in index.story_summaries:
             parts.append(_summary(index, index.story_summaries[story.id], "ملخص القصة"))
         if ("story", story.id) in index.comparisons:

@@ -12,7 +12,8 @@ shape. Additions to the published contract (all optional for readers):
 - summaries: an entry has `story` instead of `event` for a story summary; a sentence whose
   unresolved opener was given its speaker's name has `repaired: true` (its `text` then differs
   from the first citation's text);
-- top level: `comparisons`, the cross-outlet comparison of events and stories.
+- top level: `comparisons`, the cross-outlet comparison of events and stories;
+- top level: `timeline`, each story's events in time order with the basis of their dates.
 
 `validate` checks what JSON Schema can (analysis.schema.json) and what it cannot: offsets inside
 their document's text, `text` fields equal to the text they point at, unique ids, and references
@@ -35,6 +36,7 @@ from typing import IO, Any
 from marsad.types import (
     Analysis, Citation, Comparison, Document, Entity, Event, Evidence, Finding, Mention,
     OutletCoverage, Quantity, Quote, Rejection, Span, Story, Summary, SummarySentence,
+    TimelineEntry,
 )
 
 SCHEMA_ID = "marsad.analysis/1"
@@ -154,6 +156,15 @@ def _comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
             "disagreements": [_finding_to_dict(f) for f in comparison.disagreements]}
 
 
+def _timeline_to_list(entries: tuple[TimelineEntry, ...]) -> list[dict[str, Any]]:
+    """[{story, events: [{event, date, basis}]}]: one item per story, in first-entry order."""
+    stories: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        stories.setdefault(entry.story, []).append(
+            {"event": entry.event, "date": entry.date, "basis": entry.basis})
+    return [{"story": story, "events": events} for story, events in stories.items()]
+
+
 def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     """The analysis as the plain JSON object of the contract (schema marsad.analysis/1)."""
     return {
@@ -170,6 +181,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
                     for story in analysis.stories],
         "summaries": [_summary_to_dict(summary) for summary in analysis.summaries],
         "comparisons": [_comparison_to_dict(c) for c in analysis.comparisons],
+        "timeline": _timeline_to_list(analysis.timeline),
         "rejected": [{"input": r.input, "code": r.code, "reason": r.reason}
                      for r in analysis.rejected],
     }
@@ -230,9 +242,12 @@ def analysis_from_dict(data: dict[str, Any]) -> Analysis:
     rejected = tuple(Rejection(input=r["input"], code=r["code"], reason=r["reason"])
                      for r in data.get("rejected", ()))
     comparisons = tuple(_comparison_from_dict(c) for c in data.get("comparisons", ()))
+    timeline = tuple(TimelineEntry(story=t["story"], event=e["event"], date=e["date"],
+                                   basis=e["basis"])
+                     for t in data.get("timeline", ()) for e in t["events"])
     return Analysis(documents=documents, entities=entities, quotes=quotes, quantities=quantities,
                     events=events, stories=stories, summaries=summaries, rejected=rejected,
-                    comparisons=comparisons)
+                    comparisons=comparisons, timeline=timeline)
 
 
 def _quantity_from_dict(q: dict[str, Any]) -> Quantity:
@@ -517,6 +532,24 @@ def _semantic_problems(data: dict[str, Any]) -> list[str]:
                                    evidence.get("text"))
                         check_ref(f"{here}/evidence/{e_index}", "quote", evidence.get("quote"),
                                   "quotes")
+    timed: set[Any] = set()
+    for where, line in _objects(data, "timeline"):
+        story_id = line.get("story")
+        story_id = story_id if isinstance(story_id, str) else None
+        check_ref(where, "story", story_id, "stories")
+        if story_id is not None and story_id in timed:
+            problems.append(f"{where}: a second timeline for story {story_id!r}")
+        timed.add(story_id)
+        for e_index, item in enumerate(_list(line.get("events"))):
+            if not isinstance(item, dict):
+                continue
+            here, event_id = f"{where}/events/{e_index}", item.get("event")
+            check_ref(here, "event", event_id, "events")
+            if story_id in story_events and isinstance(event_id, str) \
+                    and event_id not in story_events[story_id]:
+                problems.append(f"{here}: event {event_id!r} is not in story {story_id!r}")
+            if (item.get("date") is None) != (item.get("basis") is None):
+                problems.append(f"{here}: 'date' and 'basis' must both be set or both be null")
     return problems
 
 

@@ -3,4 +3,5 @@
 - `duplicates.DuplicateIndex`: exact and near copies, one article at a time.
 - `events.group_events`: articles -> events -> stories.
 - `features`: the shared stem tf-idf vectors (also used by `marsad.explain`).
+- `timeline`: event dates (publication, else the text) and each story's events in time order.
 """
