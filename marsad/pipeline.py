@@ -22,7 +22,7 @@ from pathlib import Path
 from marsad.arabic.sentences import split_sentences
 from marsad.errors import E_DUPLICATE_ID, E_STAGE, InputError, MarsadError, ModelError
 from marsad.explain.compare import compare_events
-from marsad.explain.summaries import summarize_event, summarize_story
+from marsad.explain.summaries import quote_speakers, summarize_event, summarize_story
 from marsad.extract.linking import link_entities
 from marsad.extract.ner import find_mentions
 from marsad.extract.quantities import find_quantities
@@ -194,11 +194,12 @@ def analyze_collection(analyses: Sequence[DocumentAnalysis], settings: Settings,
     started = time.perf_counter()
     quotes = _number_quotes(linked_quotes)
     entities = tuple(entities)
-    summaries = tuple(summarize_event(event, by_id, settings, quotes=quotes, entities=entities)
+    speakers = quote_speakers(quotes, entities)  # once: per event it made summaries quadratic
+    summaries = tuple(summarize_event(event, by_id, settings, speakers=speakers)
                       for event in progress(events, "summaries"))
     if settings.story_summary_sentences > 0:
-        summaries += tuple(summarize_story(story, events, by_id, settings, quotes=quotes,
-                                           entities=entities) for story in stories)
+        summaries += tuple(summarize_story(story, events, by_id, settings, speakers=speakers)
+                           for story in stories)
     times.add("summaries", started)
 
     started = time.perf_counter()

@@ -114,6 +114,9 @@ class _Index:
                  quotes: Sequence[Quote]) -> None:
         self.analyses = analyses
         self.entities = {entity.id: entity for entity in entities}
+        self.by_folded_name: dict[str, list[str]] = defaultdict(list)
+        for entity in entities:
+            self.by_folded_name[fold(entity.name)].append(entity.id)
         self.mentions: dict[str, list[tuple[str, Mention]]] = defaultdict(list)
         for entity in entities:
             for mention in entity.mentions:
@@ -263,8 +266,8 @@ def _entity_findings(outlets: Sequence[_Outlet], keys: Sequence[list[str]], inde
     agreements: list[Finding] = []
     disagreements: list[Finding] = []
     # An outlet named in its own copy ("قال لسبوتنيك") is not a party to the event.
-    seen = {entity.id for entity in index.entities.values()
-            if fold(entity.name) in {fold(o.source) for o in outlets if o.source}}
+    seen = {entity_id for outlet in outlets if outlet.source
+            for entity_id in index.by_folded_name.get(fold(outlet.source), ())}
     for key_ids in keys:
         for rank, entity_id in enumerate(key_ids):
             if entity_id in seen:

@@ -169,14 +169,17 @@ def summarize_document(text: str, sentences: Sequence[Span], *, n_sentences: int
 
 def summarize_event(event: Event, analyses: Mapping[str, DocumentAnalysis], settings: Settings,
                     *, quotes: Sequence[Quote] | None = None,
-                    entities: Sequence[Entity] = ()) -> Summary:
+                    entities: Sequence[Entity] = (),
+                    speakers: Mapping[str, list[tuple[int, str]]] | None = None) -> Summary:
     """Multi-document summary of an event, every sentence cited to all articles that say it.
 
     `quotes` (linked, as in the Analysis; default: the analyses' own) and `entities` give the
-    speakers' names used to repair sentences opening with an unresolved "وأضاف أن".
+    speakers' names used to repair sentences opening with an unresolved "وأضاف أن"; a caller
+    summarising many events passes `speakers` (from `quote_speakers`) computed once instead.
     """
-    speakers = _speakers(quotes if quotes is not None else
-                         [q for a in analyses.values() for q in a.quotes], entities)
+    if speakers is None:
+        speakers = quote_speakers(quotes if quotes is not None else
+                                  [q for a in analyses.values() for q in a.quotes], entities)
     words = settings.summary_words if settings.summary_words > 0 else None
     sentences = None if words else settings.summary_sentences
     return Summary(event.id, _summarize(event.documents, analyses, sentences, words, speakers))
@@ -185,12 +188,14 @@ def summarize_event(event: Event, analyses: Mapping[str, DocumentAnalysis], sett
 def summarize_story(story: Story, events: Sequence[Event],
                     analyses: Mapping[str, DocumentAnalysis], settings: Settings,
                     *, quotes: Sequence[Quote] | None = None,
-                    entities: Sequence[Entity] = ()) -> Summary:
+                    entities: Sequence[Entity] = (),
+                    speakers: Mapping[str, list[tuple[int, str]]] | None = None) -> Summary:
     """A short summary (`settings.story_summary_sentences`) over all the articles of a story."""
     by_id = {event.id: event for event in events}
     documents = [d for e in story.events if e in by_id for d in by_id[e].documents]
-    speakers = _speakers(quotes if quotes is not None else
-                         [q for a in analyses.values() for q in a.quotes], entities)
+    if speakers is None:
+        speakers = quote_speakers(quotes if quotes is not None else
+                                  [q for a in analyses.values() for q in a.quotes], entities)
     return Summary(None, _summarize(documents, analyses, settings.story_summary_sentences, None,
                                     speakers), story=story.id)
 
@@ -199,8 +204,8 @@ _DANGLING = {"الي", "لـ", "ل", "في", "من", "عن", "علي", "ان", "
 _OPENER_VERB = re.compile(rf"[وف]?(?:{_CUE}|(?:تابع|استطرد|اردف|مضي|ختم)(?:ت)?)")
 
 
-def _speakers(quotes: Iterable[Quote], entities: Sequence[Entity]
-              ) -> dict[str, list[tuple[int, str]]]:
+def quote_speakers(quotes: Iterable[Quote], entities: Sequence[Entity]
+                   ) -> dict[str, list[tuple[int, str]]]:
     """Per document: (quote start, speaker's name) for quotes whose speaker can be named."""
     names = {entity.id: entity.name for entity in entities if entity.type == "PER"}
     out: dict[str, list[tuple[int, str]]] = {}
