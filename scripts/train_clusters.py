@@ -21,6 +21,7 @@ import json
 import time
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -52,35 +53,39 @@ def iter_articles(shared: Path):
                         yield record.get("content") or ""
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=PROJECT.parent / "shared")
-    parser.add_argument("--vocab", type=int, default=100_000, help="words kept (freq >= 5)")
-    parser.add_argument("--contexts", type=int, default=10_000, help="context words per position")
-    parser.add_argument("--dims", type=int, default=128)
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args()
-
+def read_corpus(shared: Path, tokenize: Callable[[str], list]) -> tuple[list[list[str]], Counter]:
+    """Folded word lists of the unlabelled articles (each text once: wire copies repeat)."""
     started = time.time()
     docs: list[list[str]] = []
     counts: Counter[str] = Counter()
     seen: set[str] = set()
-    for content in iter_articles(args.shared):
-        key = content[:300]                # wire copies repeat: count each text once
+    for content in iter_articles(shared):
+        key = content[:300]
         if key in seen or len(content) < 50:
             continue
         seen.add(key)
-        words = [t.text for t in word_tokens(fold(content))]
+        words = [t.text for t in tokenize(fold(content))]
         docs.append(words)
         counts.update(words)
     print(f"{len(docs)} articles, {sum(counts.values())} tokens, {len(counts)} types "
           f"({time.time() - started:.0f}s)")
+    return docs, counts
 
-    vocab = [w for w, c in counts.most_common(args.vocab) if c >= 5]
+
+def token_ids(docs: list[list[str]], index: dict[str, int]) -> np.ndarray:
+    """All tokens as vocabulary ids (-1 out of vocabulary), a -1 separator after each article."""
+    return np.fromiter((index.get(w, -1) for words in docs for w in words + ["\0"]),
+                       dtype=np.int64)
+
+
+def positional_ppmi(docs: list[list[str]], counts: Counter, vocab_size: int, min_count: int,
+                    contexts: int) -> tuple[list[str], sparse.csr_matrix]:
+    """The vocabulary and its positional PPMI matrix (left-2, left-1, right-1, right-2 contexts
+    over the `contexts` most frequent words; context-distribution smoothing, alpha 0.75)."""
+    vocab = [w for w, c in counts.most_common(vocab_size) if c >= min_count]
     index = {w: i for i, w in enumerate(vocab)}
-    n_ctx = min(args.contexts, len(vocab))
-    ids = np.fromiter((index.get(w, -1) for words in docs for w in words + ["\0"]),
-                      dtype=np.int64)
+    n_ctx = min(contexts, len(vocab))
+    ids = token_ids(docs, index)
     rows, cols = [], []
     for slot, offset in enumerate((-2, -1, 1, 2)):
         if offset > 0:
@@ -94,7 +99,6 @@ def main() -> None:
     matrix = sparse.coo_matrix((np.ones(len(rows_all), dtype=np.float32), (rows_all, cols_all)),
                                shape=(len(vocab), 4 * n_ctx)).tocsr()
     matrix.sum_duplicates()
-    # PPMI with context-distribution smoothing (alpha 0.75).
     total = matrix.sum()
     row_sum = np.asarray(matrix.sum(axis=1)).ravel()
     col_sum = np.asarray(matrix.sum(axis=0)).ravel() ** 0.75
@@ -103,6 +107,23 @@ def main() -> None:
     pmi = np.log(coo.data * 1.0 / total / (row_sum[coo.row] / total) / col_sum[coo.col])
     keep = pmi > 0
     ppmi = sparse.csr_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=matrix.shape)
+    return vocab, ppmi
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=PROJECT.parent / "shared")
+    parser.add_argument("--vocab", type=int, default=100_000, help="words kept (freq >= 5)")
+    parser.add_argument("--contexts", type=int, default=10_000, help="context words per position")
+    parser.add_argument("--dims", type=int, default=128)
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+
+    started = time.time()
+    docs, counts = read_corpus(args.shared, word_tokens)
+    vocab, ppmi = positional_ppmi(docs, counts, args.vocab, 5, args.contexts)
+    index = {w: i for i, w in enumerate(vocab)}
+    ids = token_ids(docs, index)
     vectors = TruncatedSVD(args.dims, random_state=0).fit_transform(ppmi)
     vectors = l2_normalize(vectors)
     print(f"vectors {vectors.shape} ({time.time() - started:.0f}s)")

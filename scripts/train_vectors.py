@@ -18,17 +18,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_clusters import iter_articles
+from train_clusters import positional_ppmi, read_corpus
 
-from marsad.arabic.normalize import fold
 from marsad.extract.ner_features import tokenize
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -52,46 +49,8 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.time()
-    docs: list[list[str]] = []
-    counts: Counter[str] = Counter()
-    seen: set[str] = set()
-    for content in iter_articles(args.shared):
-        key = content[:300]                # wire copies repeat: count each text once
-        if key in seen or len(content) < 50:
-            continue
-        seen.add(key)
-        words = [t.text for t in tokenize(fold(content))]
-        docs.append(words)
-        counts.update(words)
-    print(f"{len(docs)} articles, {sum(counts.values())} tokens, {len(counts)} types "
-          f"({time.time() - started:.0f}s)")
-
-    vocab = [w for w, c in counts.most_common(args.vocab) if c >= 3]
-    index = {w: i for i, w in enumerate(vocab)}
-    n_ctx = min(args.contexts, len(vocab))
-    ids = np.fromiter((index.get(w, -1) for words in docs for w in words + ["\0"]),
-                      dtype=np.int64)
-    rows, cols = [], []
-    for slot, offset in enumerate((-2, -1, 1, 2)):
-        if offset > 0:
-            target, context = ids[:-offset], ids[offset:]
-        else:
-            target, context = ids[-offset:], ids[:offset]
-        keep = (target >= 0) & (context >= 0) & (context < n_ctx)
-        rows.append(target[keep])
-        cols.append(context[keep] + slot * n_ctx)
-    rows_all, cols_all = np.concatenate(rows), np.concatenate(cols)
-    matrix = sparse.coo_matrix((np.ones(len(rows_all), dtype=np.float32), (rows_all, cols_all)),
-                               shape=(len(vocab), 4 * n_ctx)).tocsr()
-    matrix.sum_duplicates()
-    total = matrix.sum()
-    row_sum = np.asarray(matrix.sum(axis=1)).ravel()
-    col_sum = np.asarray(matrix.sum(axis=0)).ravel() ** 0.75
-    col_sum /= col_sum.sum()
-    coo = matrix.tocoo()
-    pmi = np.log(coo.data * 1.0 / total / (row_sum[coo.row] / total) / col_sum[coo.col])
-    keep = pmi > 0
-    ppmi = sparse.csr_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=matrix.shape)
+    docs, counts = read_corpus(args.shared, tokenize)
+    vocab, ppmi = positional_ppmi(docs, counts, args.vocab, 3, args.contexts)
     svd = TruncatedSVD(args.dims, random_state=0, n_iter=7)
     left = svd.fit_transform(ppmi) / svd.singular_values_      # U
     vectors = left * np.sqrt(svd.singular_values_)
