@@ -193,3 +193,42 @@ def test_citations_follow_figures_not_only_words() -> None:
     first = summary.sentences[0].citations[0].doc
     # The sentence giving 12 cites the other article giving 12, never the one giving 14.
     assert first in {"a", "b"} and cited == {"a", "b"}
+
+
+# ---- issue 5: the first report's lead is preferred; an article's consecutive sentences --------
+
+EARLY = (
+    "أعلنت وزارة الصحة صباح اليوم تسجيل أول إصابة بالحمى النزفية في محافظة الكرك الجنوبية. "
+    "وقالت الوزارة إن المريض نقل إلى مستشفى الكرك الحكومي وحالته مستقرة حتى الآن. "
+    "ودعت المواطنين إلى مراجعة المراكز الصحية عند ظهور الأعراض."
+)
+LATER = (
+    "نقل مريض مصاب بالحمى النزفية إلى مستشفى الكرك الحكومي وحالته مستقرة بحسب وزارة الصحة. "
+    "وتعد هذه الإصابة الأولى بالحمى النزفية في محافظة الكرك هذا العام وفق الوزارة. "
+    "وطالب نواب المحافظة بتعزيز الرقابة الصحية على مزارع المواشي في المنطقة."
+)
+
+
+def test_earlier_reports_lead_is_preferred() -> None:
+    docs = [build_document(LATER, id="later", source="الغد", published="2024-05-02T10:00"),
+            build_document(EARLY, id="early", source="بترا", published="2024-05-01T08:00")]
+    analyses = {d.id: DocumentAnalysis(d) for d in docs}
+    event = build_event("V1", docs)
+    settings = Settings(summary_sentences=1)
+    first = summarize_event(event, analyses, settings).sentences[0]
+    assert first.citations[0].doc == "early" and first.text == EARLY.split(". ")[0] + "."
+    # With no preference for early reports, the later lead (closer to the event centroid) wins.
+    plain = summarize_event(event, analyses, settings, earliness=0.0).sentences[0]
+    assert plain.citations[0].doc.startswith("later")
+
+
+def test_consecutive_sentences_of_an_article_stay_together() -> None:
+    from marsad.explain.summaries import _keep_together, _Sentence
+    from marsad.types import Span
+
+    def sentence(doc: str, index: int) -> _Sentence:
+        return _Sentence(doc, index, Span(index * 10, index * 10 + 9), 6, {doc: 1.0}, True, False)
+
+    a0, b0, a1, c2 = sentence("a", 0), sentence("b", 0), sentence("a", 1), sentence("c", 2)
+    assert _keep_together([a0, b0, a1, c2]) == [a0, a1, b0, c2]
+    assert _keep_together([b0, c2]) == [b0, c2]

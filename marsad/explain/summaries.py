@@ -10,7 +10,10 @@ Scoring. News is written lead first (the "inverted pyramid"), so position is the
 signal; on EASC, Lead beats every centrality-only method (see benchmarks/summaries.py). We use a
 position prior re-ranked by centrality (cosine of the sentence's stem tf-idf vector to the
 centroid of the article or event); for an event, also by support: how many other articles say
-the same thing (independent confirmation is what a desk wants in a summary).
+the same thing (independent confirmation is what a desk wants in a summary), and by how early
+the article is: the first report of an event (often the agency wire the others rework) has the
+lead the others follow, so a lead is worth more the earlier its article (`EARLINESS`, chosen by
+5-fold cross-validation over events in benchmarks/summaries_multidoc.py).
 
 Sentences that read badly out of context are avoided, and taken only when nothing else is left:
 - too short (fewer than `MIN_WORDS` words: datelines, captions, "للمزيد ..." links);
@@ -49,6 +52,7 @@ REDUNDANT = 0.5              # cosine at or above which two sentences say the sa
 _SHORTLIST = 60
 SAME_THING = 0.5             # ... and at which an article is cited for a summary sentence
 SAME_FIGURE = 0.3            # ... or at which it is cited when both state the same figure
+EARLINESS = 0.3              # event: weight of the article's earliness (times the position prior)
 
 _CUE = (r"(?:اضاف|تابع|اشار|اوضح|استطرد|مضي|ختم|اردف|لفت|بين|شدد|اكد|قال|ذكر|نوه|زاد"
         r"|استدرك|لاحظ|اعتبر|راي|راى|اعرب|كشف)(?:ت)?")
@@ -170,7 +174,8 @@ def summarize_document(text: str, sentences: Sequence[Span], *, n_sentences: int
 def summarize_event(event: Event, analyses: Mapping[str, DocumentAnalysis], settings: Settings,
                     *, quotes: Sequence[Quote] | None = None,
                     entities: Sequence[Entity] = (),
-                    speakers: Mapping[str, list[tuple[int, str]]] | None = None) -> Summary:
+                    speakers: Mapping[str, list[tuple[int, str]]] | None = None,
+                    earliness: float = EARLINESS) -> Summary:
     """Multi-document summary of an event, every sentence cited to all articles that say it.
 
     `quotes` (linked, as in the Analysis; default: the analyses' own) and `entities` give the
@@ -182,7 +187,8 @@ def summarize_event(event: Event, analyses: Mapping[str, DocumentAnalysis], sett
                                   [q for a in analyses.values() for q in a.quotes], entities)
     words = settings.summary_words if settings.summary_words > 0 else None
     sentences = None if words else settings.summary_sentences
-    return Summary(event.id, _summarize(event.documents, analyses, sentences, words, speakers))
+    return Summary(event.id, _summarize(event.documents, analyses, sentences, words, speakers,
+                                        earliness))
 
 
 def summarize_story(story: Story, events: Sequence[Event],
@@ -198,6 +204,21 @@ def summarize_story(story: Story, events: Sequence[Event],
                                   [q for a in analyses.values() for q in a.quotes], entities)
     return Summary(None, _summarize(documents, analyses, settings.story_summary_sentences, None,
                                     speakers), story=story.id)
+
+
+def _keep_together(chosen: Sequence[_Sentence]) -> list[_Sentence]:
+    """The order given, except that a sentence chosen with its article's next sentence is
+    followed by it (a lead, then its own second sentence, not another article in between)."""
+    present = {(s.doc, s.index): s for s in chosen}
+    out: list[_Sentence] = []
+    for s in chosen:
+        if s in out:
+            continue
+        nxt: _Sentence | None = s
+        while nxt is not None and nxt not in out:
+            out.append(nxt)
+            nxt = present.get((nxt.doc, nxt.index + 1))
+    return out
 
 
 _DANGLING = {"الي", "لـ", "ل", "في", "من", "عن", "علي", "ان", "و"}
@@ -251,7 +272,8 @@ def _repaired(records: Sequence[_Sentence], texts: Mapping[str, str],
 
 def _summarize(doc_ids: Sequence[str], analyses: Mapping[str, DocumentAnalysis],
                n_sentences: int | None, n_words: int | None,
-               speakers: Mapping[str, list[tuple[int, str]]]) -> tuple[SummarySentence, ...]:
+               speakers: Mapping[str, list[tuple[int, str]]],
+               earliness: float = EARLINESS) -> tuple[SummarySentence, ...]:
     if not n_sentences and not n_words:
         return ()
     documents = [analyses[d].document for d in dict.fromkeys(doc_ids) if d in analyses]
@@ -272,13 +294,17 @@ def _summarize(doc_ids: Sequence[str], analyses: Mapping[str, DocumentAnalysis],
     centre = features.centroid(features.centroid(s.vector for s in group)
                                for group in by_doc.values())
     independent_docs = max(len(by_doc) - 1, 1)
+    # 1 for the first report, falling linearly to 0 for the last (undated articles count as last).
+    order = sorted(by_doc, key=lambda d: (not chronology[d][0], chronology[d]))
+    early = {d: earliness * (1 - r / max(len(order) - 1, 1)) for r, d in enumerate(order)}
 
     def support(s: _Sentence) -> int:
         return len({o.doc for o in candidates
                     if o.doc != s.doc and features.dot(s.vector, o.vector) >= SAME_THING})
 
     def base(s: _Sentence) -> float:
-        return 0.5 * position_prior(s.index) + 0.3 * features.dot(s.vector, centre)
+        return ((0.5 + early[s.doc]) * position_prior(s.index)
+                + 0.3 * features.dot(s.vector, centre))
 
     # Support costs a pass over all candidates, so it only re-ranks the best _SHORTLIST.
     scores = {id(s): base(s) for s in candidates}
@@ -287,8 +313,10 @@ def _summarize(doc_ids: Sequence[str], analyses: Mapping[str, DocumentAnalysis],
         scores[id(s)] += 0.2 * math.log1p(support(s)) / math.log1p(independent_docs)
     ranked = sorted(candidates, key=lambda s: (-scores[id(s)], chronology[s.doc], s.index))
     chosen = _select(ranked, n_sentences, n_words, REDUNDANT)
-    # Lead sentences first (they carry the news), then by the articles' time order.
+    # Lead sentences first (they carry the news), then by the articles' time order; a sentence
+    # chosen with the one before it in its article stays right after it.
     chosen.sort(key=lambda s: (s.index, chronology[s.doc]))
+    chosen = _keep_together(chosen)
     figures = _Figures(analyses, texts)
     return tuple(_cited(s, records, texts, chronology, figures) for s in chosen)
 
