@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterator
 from typing import ClassVar
 
 from marsad.arabic.normalize import fold
@@ -274,16 +275,11 @@ class Featurizer:
             result.append(features)
         return result
 
-    def document(self, sentences: list[list[str]]) -> list[list[list[str]]]:
-        """CRF attributes for every sentence of one document.
-
-        Adds document evidence to the sentence features: a name is often introduced once with
-        a title ("المدرب جوزيه", "نادي بنفيكا") or a first name, then repeated bare; each
-        occurrence of a word learns what preceded and surrounded its other occurrences.
-        """
-        result = [self.sequence(tokens) for tokens in sentences]
-        if self.lexical_only or len(sentences) == 0:
-            return result
+    def document_evidence(self, sentences: list[list[str]]
+                          ) -> Iterator[tuple[int, int, list[str], str]]:
+        """For each repeated content word of a document: (sentence, token, evidence seen at its
+        other occurrences, "docfirst" or "docrep"). Evidence: a title or trigger word 1-2
+        tokens before ("doctrig=..."), a person-name word just before or after."""
         occurrences: dict[str, list[tuple[int, int, frozenset[str]]]] = {}
         for si, tokens in enumerate(sentences):
             props = [self.word_properties(t) for t in tokens]
@@ -309,8 +305,21 @@ class Featurizer:
                 for m, (_, _, evidence) in enumerate(found):
                     if m != k:
                         others |= evidence
-                result[si][i].extend(sorted(others))
-                result[si][i].append("docrep" if k else "docfirst")
+                yield si, i, sorted(others), ("docrep" if k else "docfirst")
+
+    def document(self, sentences: list[list[str]]) -> list[list[list[str]]]:
+        """CRF attributes for every sentence of one document.
+
+        Adds document evidence to the sentence features: a name is often introduced once with
+        a title ("المدرب جوزيه", "نادي بنفيكا") or a first name, then repeated bare; each
+        occurrence of a word learns what preceded and surrounded its other occurrences.
+        """
+        result = [self.sequence(tokens) for tokens in sentences]
+        if self.lexical_only or len(sentences) == 0:
+            return result
+        for si, i, others, position in self.document_evidence(sentences):
+            result[si][i].extend(others)
+            result[si][i].append(position)
         return result
 
 

@@ -74,35 +74,11 @@ class TokenEncoder:
 def document_flags(featurizer: Featurizer, sentences: list[list[str]]) -> list[np.ndarray]:
     """0/1 flags per token of DOC_FLAGS: evidence from the word's other uses in the document
     (after a title word, beside a person-name word; repeated; first of several uses)."""
-    props = [[featurizer.word_properties(t) for t in tokens] for tokens in sentences]
-    occurrences: dict[str, list[tuple[int, int, frozenset[str]]]] = {}
-    for si, sentence in enumerate(props):
-        for i, here in enumerate(sentence):
-            if here["shape"] not in ("ar", "latin") or len(here["s"]) < 3 or \
-                    int(here.get("freq", "0")) >= 14:
-                continue
-            evidence = set()
-            for j in (i - 1, i - 2):
-                if j >= 0 and "trig" in sentence[j]:
-                    evidence.add("doctrig=" + sentence[j]["trig"])
-            if i > 0 and "pn" in sentence[i - 1]:
-                evidence.add("docprevpn")
-            if i + 1 < len(sentence) and "pn" in sentence[i + 1]:
-                evidence.add("docnextpn")
-            occurrences.setdefault(here["s"], []).append((si, i, frozenset(evidence)))
     flags = [np.zeros((len(tokens), len(DOC_FLAGS)), np.float32) for tokens in sentences]
     column = {name: k for k, name in enumerate(DOC_FLAGS)}
-    for found in occurrences.values():
-        if len(found) < 2:
-            continue
-        for k, (si, i, _) in enumerate(found):
-            others: set[str] = set()
-            for m, (_, _, evidence) in enumerate(found):
-                if m != k:
-                    others |= evidence
-            others.add("docrep" if k else "docfirst")
-            for name in others:
-                flags[si][i, column[name]] = 1.0
+    for si, i, others, position in featurizer.document_evidence(sentences):
+        for name in (*others, position):
+            flags[si][i, column[name]] = 1.0
     return flags
 
 
