@@ -3,9 +3,10 @@
 Two halves, so a distributed engine can run the first one without change:
 - the *document* stages (`analyze_record`): clean -> sentences -> mentions -> quotes ->
   quantities, a pure function of one article;
-- the *collection* stages (`analyze_collection`): near-duplicates -> entity linking ->
-  events and stories -> summaries -> cross-outlet comparisons, over all documents in arrival
-  order.
+- the *collection* stages (`analyze_collection`): near-duplicates -> events and stories ->
+  entity linking -> timeline -> summaries -> cross-outlet comparisons, over all documents in
+  arrival order. With a store (`ingest`, `analyze_store`), copies and events are kept and
+  updated incrementally (`update_grouping`); the later stages are recomputed for a report.
 
 A failure of any stage on one article becomes a `Rejection` naming the input and the stage, and
 the run goes on with the other articles.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -28,16 +29,18 @@ from marsad.extract.ner import find_mentions
 from marsad.extract.quantities import find_quantities
 from marsad.extract.quotes import find_quotes
 from marsad.group.duplicates import DuplicateIndex
-from marsad.group.events import group_events
+from marsad.group.events import group_events, place_articles, tracked_events
+from marsad.group.tracker import EventTracker, cluster_to_json
 from marsad.group.timeline import events_timeline
 from marsad.ingest import read_inputs
 from marsad.ingest.clean import clean_record
 from marsad.settings import Settings
 from marsad.store import Store, text_digest
-from marsad.types import (Analysis, Document, DocumentAnalysis, Quote, RawRecord, Rejection)
+from marsad.types import (Analysis, Document, DocumentAnalysis, Event, Quote, RawRecord,
+                          Rejection, Story)
 
 DOCUMENT_STAGES = ("clean", "sentences", "entities", "quotes", "quantities")
-COLLECTION_STAGES = ("duplicates", "linking", "events", "summaries", "comparisons")
+COLLECTION_STAGES = ("duplicates", "events", "linking", "summaries", "comparisons")
 
 
 @dataclass
@@ -173,22 +176,36 @@ def analyze_collection(analyses: Sequence[DocumentAnalysis], settings: Settings,
     for analysis in progress(analyses, "copies"):
         duplicate_of[analysis.document.id] = index.add(analysis.document.id,
                                                        analysis.document.text)
-    analyses = [DocumentAnalysis(replace(a.document, duplicate_of=duplicate_of[a.document.id]),
-                                 a.mentions, a.quotes, a.quantities) for a in analyses]
+    analyses = _with_copies(analyses, duplicate_of)
     times.add("duplicates", started)
 
-    # Linking and grouping are single passes with no per-item hook: a one-step bar still tells
-    # the user which stage is running and for how long.
+    started = time.perf_counter()
+    for _ in progress([0], "events"):
+        events, stories = group_events(analyses, duplicate_of, settings)
+    times.add("events", started)
+    return _explain(analyses, events, stories, rejected, settings, times, progress)
+
+
+def _with_copies(analyses: Sequence[DocumentAnalysis],
+                 duplicate_of: Mapping[str, str | None]) -> list[DocumentAnalysis]:
+    return [DocumentAnalysis(replace(a.document, duplicate_of=duplicate_of.get(a.document.id)),
+                             a.mentions, a.quotes, a.quantities) for a in analyses]
+
+
+def _explain(analyses: Sequence[DocumentAnalysis], events: Sequence[Event],
+             stories: Sequence[Story], rejected: Sequence[Rejection], settings: Settings,
+             times: StageTimes, progress: ProgressFactory) -> Analysis:
+    """The stages after grouping: linking, timeline, summaries, comparisons; the Analysis."""
+    # Linking is a single pass with no per-item hook: a one-step bar still tells the user which
+    # stage is running and for how long.
     started = time.perf_counter()
     for _ in progress([0], "entities"):
         entities, linked_quotes = link_entities(analyses)
     times.add("linking", started)
 
     started = time.perf_counter()
-    for _ in progress([0], "events"):
-        events, stories = group_events(analyses, duplicate_of, settings)
     by_id = {a.document.id: a for a in analyses}
-    events, timeline = events_timeline(events, stories, by_id)  # dates from the text, if needed
+    events, timeline = events_timeline(tuple(events), tuple(stories), by_id)  # dates from text
     times.add("events", started)
 
     started = time.perf_counter()
@@ -262,7 +279,11 @@ class IngestResult:
 def ingest(inputs: Sequence[str | Path], store: Store, settings: Settings | None = None,
            progress: ProgressFactory = _no_progress,
            times: StageTimes | None = None) -> IngestResult:
-    """Analyse new articles and keep them in the store; repeats change nothing."""
+    """Analyse new articles, keep them in the store and place them in its events.
+
+    Placing is incremental: the new articles are compared with the stored copy signatures and
+    the open events only (see `update_grouping`); nothing stored before is regrouped.
+    """
     settings = settings or Settings()
     seen = store.known_texts()
     added = unchanged = 0
@@ -283,13 +304,80 @@ def ingest(inputs: Sequence[str | Path], store: Store, settings: Settings | None
             rejection = Rejection(item.document.path or item.document.id, exc.code, str(exc))
             rejected.append(rejection)
             store.add_rejection(rejection)
+    update_grouping(store, settings, times)
     return IngestResult(added, unchanged, tuple(rejected), store.count())
+
+
+def _grouping_settings(settings: Settings) -> dict[str, float | bool]:
+    return {"duplicate_threshold": settings.duplicate_threshold,
+            "event_threshold": settings.event_threshold,
+            "event_window_days": settings.event_window_days,
+            "background_idf": settings.background_idf}
+
+
+def update_grouping(store: Store, settings: Settings,
+                    times: StageTimes | None = None) -> tuple[EventTracker, dict[str, str | None]]:
+    """Bring the store's copies and events up to date; return the tracker and the copy links.
+
+    Only articles not yet compared / placed are processed (the ones just ingested, or ones an
+    interrupted run stored but did not place). When the grouping settings differ from the ones
+    the stored state was built with, the state is dropped and everything is regrouped once.
+    """
+    times = times if times is not None else StageTimes()
+    wanted = _grouping_settings(settings)
+    state = store.grouping_state()
+    if state.get("settings", wanted) != wanted:
+        store.reset_grouping(copies=state["settings"].get("duplicate_threshold")
+                             != settings.duplicate_threshold)
+        state = store.grouping_state()
+
+    started = time.perf_counter()
+    index = DuplicateIndex(settings.duplicate_threshold)
+    duplicate_of: dict[str, str | None] = {}
+    unchecked: list[str] = []
+    for doc_id, checked, original, key, signature, shingles in store.copy_records():
+        if checked:
+            index.restore(doc_id, key, signature, shingles)
+            duplicate_of[doc_id] = original
+        else:
+            unchecked.append(doc_id)
+    tracker = EventTracker.restore(settings, n_documents=state.get("n_documents", 0),
+                                   df=state["df"], newest_day=state.get("newest_day"),
+                                   event_of=state["event_of"], clusters=state["clusters"])
+    unplaced = {doc_id for doc_id in duplicate_of if doc_id not in tracker.event_of}
+    unplaced.update(unchecked)
+    if not unplaced:
+        return tracker, duplicate_of
+    fresh = list(store.analyses_of(unplaced))
+    for analysis in fresh:
+        doc_id = analysis.document.id
+        if doc_id in duplicate_of:
+            continue
+        duplicate_of[doc_id] = index.add(doc_id, analysis.document.text)
+        store.set_copy(doc_id, duplicate_of[doc_id], *index.export(doc_id))
+    times.add("duplicates", started)
+
+    started = time.perf_counter()
+    place_articles(tracker, _with_copies(fresh, duplicate_of), duplicate_of)
+    store.save_grouping(
+        {"settings": wanted, "n_documents": tracker.n_documents,
+         "newest_day": tracker.newest_day.isoformat() if tracker.newest_day else None},
+        dict(tracker.df_delta),
+        {n: cluster_to_json(tracker.clusters[n]) for n in sorted(tracker.changed)},
+        tracker.placed)
+    times.add("events", started)
+    return tracker, duplicate_of
 
 
 def analyze_store(store: Store, settings: Settings | None = None,
                   times: StageTimes | None = None,
                   progress: ProgressFactory = _no_progress) -> Analysis:
-    """The collection stages over everything stored, in arrival order."""
+    """The analysis of everything stored: stored events, recomputed linking and summaries."""
     settings = settings or Settings()
-    return analyze_collection(list(store.analyses()), settings, store.rejections(), times,
-                              progress)
+    times = times if times is not None else StageTimes()
+    tracker, duplicate_of = update_grouping(store, settings, times)
+    analyses = _with_copies(list(store.analyses()), duplicate_of)
+    started = time.perf_counter()
+    events, stories = tracked_events(tracker, analyses, settings)
+    times.add("events", started)
+    return _explain(analyses, events, stories, store.rejections(), settings, times, progress)

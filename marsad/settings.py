@@ -41,6 +41,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("event_window_days", 3,
             "An event with no new article for this many days is closed: later articles start a new "
             "event (they may still join its story)."),
+    Setting("background_idf", True,
+            "Weigh grouping terms with document frequencies from 22.5k background news articles as "
+            "well as the collection's own (steadier on small collections and early in a stream)."),
     Setting("summary_sentences", 3, "Sentences per event summary."),
     Setting("summary_words", 0, "Word budget per event summary (0: use summary_sentences)."),
     Setting("story_summary_sentences", 2,
@@ -58,6 +61,7 @@ class Settings:
     event_threshold: float = 0.38
     story_threshold: float = 0.18
     event_window_days: int = 3
+    background_idf: bool = True
     summary_sentences: int = 3
     summary_words: int = 0
     story_summary_sentences: int = 2

@@ -34,6 +34,8 @@ from marsad.arabic.tokens import word_tokens
 SHINGLE_WORDS = 5
 NUM_PERM = 128
 _SEED = 1
+_SCHEME = "affine32"       # datasketch >= 2.0 permutation scheme (32-bit values), fixed: stored
+                           # signatures must be compared with signatures of the same scheme
 _BANDS, _ROWS = 42, 3      # 126 of the 128 permutations; P(candidate | J) = 1 - (1 - J^3)^42
 _MIN_JACCARD_FOR_CONTAINMENT = 0.2
 _MIN_SHINGLES_FOR_CONTAINMENT = 10
@@ -68,6 +70,7 @@ class DuplicateIndex:
         self._signatures: dict[str, MinHash] = {}
         self._sizes: dict[str, int] = {}
         self._order: dict[str, int] = {}
+        self._keys: dict[str, str] = {}
 
     def __len__(self) -> int:
         return len(self._order)
@@ -84,13 +87,14 @@ class DuplicateIndex:
         if not text.strip():
             return None
         key = exact_key(text)
+        self._keys[doc_id] = key
         original = self._exact.get(key)
         if original is not None:
             return original
         self._exact[key] = doc_id
 
         shingles = _shingles(text)
-        signature = MinHash(num_perm=NUM_PERM, seed=_SEED)
+        signature = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
         signature.update_batch(list(shingles))
         best: tuple[float, int, str] | None = None
         for candidate in sorted(self._lsh.query(signature), key=self._order.__getitem__):
@@ -101,6 +105,33 @@ class DuplicateIndex:
         self._signatures[doc_id] = signature
         self._sizes[doc_id] = len(shingles)
         return best[2] if best else None
+
+    def export(self, doc_id: str) -> tuple[str | None, bytes | None, int]:
+        """What a store keeps to rebuild the index: (exact key, MinHash bytes, shingle count).
+
+        The key is None for an empty text; the signature None for an exact copy (exact copies are
+        found by key and never enter the LSH index).
+        """
+        signature = self._signatures.get(doc_id)
+        key = self._keys.get(doc_id)
+        return (key, signature.hashvalues.astype("<u4").tobytes() if signature is not None
+                else None, self._sizes.get(doc_id, 0))
+
+    def restore(self, doc_id: str, key: str | None, signature: bytes | None, size: int) -> None:
+        """Put back an article `export` described, in the original arrival order."""
+        if doc_id in self._order:
+            raise ValueError(f"document id {doc_id!r} was already added")
+        self._order[doc_id] = len(self._order)
+        if key is not None:
+            self._exact.setdefault(key, doc_id)
+            self._keys[doc_id] = key
+        if signature is not None:
+            import numpy as np
+            minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME,
+                              hashvalues=np.frombuffer(signature, dtype="<u4").astype(np.uint32))
+            self._lsh.insert(doc_id, minhash)
+            self._signatures[doc_id] = minhash
+            self._sizes[doc_id] = size
 
     def _similarity(self, signature: MinHash, size: int, candidate: str) -> float:
         """max(estimated Jaccard, estimated containment of the shorter shingle set)."""

@@ -1,6 +1,8 @@
 """Articles into events (one real-world happening), and events into stories.
 
-Baseline: incremental single-pass clustering, the classic topic-detection-and-tracking scheme.
+Incremental single-pass clustering, the classic topic-detection-and-tracking scheme (the state
+and the placement of one article live in `tracker.EventTracker`; this module feeds it and turns
+its clusters into `Event` and `Story` records).
 
 1. Each independent article (not a duplicate) gets a tf-idf vector of stems: body terms, headline
    terms weighted up, entity mention names weighted up; idf is learnt from the collection itself
@@ -24,40 +26,19 @@ collection, the copies' sources are used.
 
 from __future__ import annotations
 
-import heapq
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 
 from marsad.arabic.tokens import word_tokens
 from marsad.group import features
 from marsad.group.stories import group_stories
+from marsad.group.tracker import EventTracker
 from marsad.settings import Settings
 from marsad.types import Document, DocumentAnalysis, Event, Story
 
 _TITLE_WORDS = 15
-_CANDIDATE_TERMS = 30     # an article's strongest terms, used to find candidate events
-_SHORTLIST = 8            # candidate events whose exact cosine is computed
-
-
-@dataclass
-class _Cluster:
-    """An event being built: the sum of its members' unit vectors and its time span."""
-
-    members: list[int] = field(default_factory=list)     # indexes into the processing order
-    total: dict[str, float] = field(default_factory=dict)
-    norm_sq: float = 0.0
-    last_day: date | None = None
-    open: bool = True
-
-    def add(self, index: int, vector: Mapping[str, float], day: date | None) -> None:
-        self.members.append(index)
-        for term, weight in vector.items():
-            old = self.total.get(term, 0.0)
-            self.total[term] = old + weight
-            self.norm_sq += (old + weight) ** 2 - old * old
-        if day is not None and (self.last_day is None or day > self.last_day):
-            self.last_day = day
 
 
 def published_day(published: str | None) -> date | None:
@@ -76,13 +57,18 @@ def document_outlet(analysis: DocumentAnalysis) -> str | None:
     return str(outlet) if outlet else None
 
 
-def document_vectors(analyses: Sequence[DocumentAnalysis],
-                     independent: Sequence[bool]) -> list[dict[str, float]]:
-    """tf-idf vector of every document; idf is learnt on independent documents only."""
-    counts = [features.term_counts(a.document.text, title=a.document.title,
-                                   names=[m.text for m in a.mentions]) for a in analyses]
-    idf = features.Idf.fit(c.keys() for c, keep in zip(counts, independent) if keep)
-    return [features.tfidf(c, idf) for c in counts]
+def article_terms(analysis: DocumentAnalysis) -> Counter[str]:
+    """Term counts of one article: body, headline and entity names (see features.term_counts)."""
+    return features.term_counts(analysis.document.text, title=analysis.document.title,
+                                names=[m.text for m in analysis.mentions])
+
+
+def time_order(analyses: Sequence[DocumentAnalysis]) -> list[int]:
+    """Dated articles by timestamp then input order; undated ones after, in input order."""
+    days = [published_day(a.document.published) for a in analyses]
+    stamps = [a.document.published or "" for a in analyses]
+    return sorted(range(len(analyses)),
+                  key=lambda i: (days[i] is None, stamps[i] if days[i] else "", i))
 
 
 def _root(doc_id: str, duplicate_of: Mapping[str, str | None], known: set[str]) -> str | None:
@@ -97,51 +83,98 @@ def _root(doc_id: str, duplicate_of: Mapping[str, str | None], known: set[str]) 
     return root
 
 
-def _cluster(order: Sequence[int], vectors: Sequence[Mapping[str, float]],
-             days: Sequence[date | None], settings: Settings) -> list[_Cluster]:
-    clusters: list[_Cluster] = []
-    postings: dict[str, dict[int, None]] = {}   # term -> open clusters having it (ordered)
-    current_day: date | None = None
+def place_articles(tracker: EventTracker, analyses: Sequence[DocumentAnalysis],
+                   duplicate_of: Mapping[str, str | None]) -> None:
+    """Add new articles to the tracker: independent ones in time order, then their copies.
+
+    The articles' own terms are counted in the document frequencies before any is placed, so a
+    batch (a whole collection, or one day fed to a store) sees the idf of everything so far.
+    A copy whose original is neither placed nor in `analyses` is placed as an independent article.
+    """
+    known = set(tracker.event_of) | {a.document.id for a in analyses}
+    roots = [_root(a.document.id, duplicate_of, known) for a in analyses]
+    counts = [article_terms(a) if root is None else None for a, root in zip(analyses, roots)]
+    for c in counts:
+        if c is not None:
+            tracker.observe(c)
+    idf = tracker.idf()
+    order = time_order(analyses)
     for index in order:
-        vector, day = vectors[index], days[index]
-        if day is not None and day != current_day:
-            current_day = day
-            for number, cluster in enumerate(clusters):
-                if (cluster.open and cluster.last_day is not None
-                        and (day - cluster.last_day).days > settings.event_window_days):
-                    cluster.open = False
-                    for term in cluster.total:
-                        postings[term].pop(number, None)
-        # Candidates: open events sharing the article's strongest terms, ranked by the part of
-        # the cosine those terms give; the exact cosine is computed for the best few only
-        # (visiting every shared term of every open event is quadratic on a busy news day).
-        partial: dict[int, float] = {}
-        for term in heapq.nlargest(_CANDIDATE_TERMS, vector, key=vector.__getitem__):
-            weight = vector[term]
-            for number in postings.get(term, ()):
-                partial[number] = partial.get(number, 0.0) + weight * clusters[number].total[term]
-        shortlist = heapq.nlargest(
-            _SHORTLIST, partial,
-            key=lambda n: (partial[n] / (clusters[n].norm_sq ** 0.5 or 1.0), -n))
-        best, best_score = -1, settings.event_threshold
-        for number in sorted(shortlist):
-            cluster = clusters[number]
-            score = features.dot(vector, cluster.total) / (cluster.norm_sq ** 0.5 or 1.0)
-            if score >= best_score and (best < 0 or score > best_score):
-                best, best_score = number, score
-        if best < 0:
-            best = len(clusters)
-            clusters.append(_Cluster())
-        for term in vector:
-            postings.setdefault(term, {})[best] = None
-        clusters[best].add(index, vector, day)
-    return clusters
+        if counts[index] is not None:
+            doc = analyses[index].document
+            tracker.add(doc.id, features.tfidf(counts[index], idf), published_day(doc.published))
+    for index in order:
+        root = roots[index]
+        if root is not None:
+            tracker.add_copy(analyses[index].document.id, root)
+
+
+def group_events(analyses: Sequence[DocumentAnalysis], duplicate_of: Mapping[str, str | None],
+                 settings: Settings) -> tuple[tuple[Event, ...], tuple[Story, ...]]:
+    """Group articles into events and events into stories (batch; deterministic)."""
+    if not analyses:
+        return (), ()
+    tracker = EventTracker(settings)
+    place_articles(tracker, analyses, duplicate_of)
+    return tracked_events(tracker, analyses, settings)
+
+
+def tracked_events(tracker: EventTracker, analyses: Sequence[DocumentAnalysis],
+                   settings: Settings) -> tuple[tuple[Event, ...], tuple[Story, ...]]:
+    """Event and Story records for the tracker's clusters, over the given (placed) articles.
+
+    Event ids V1.. follow the time order of each event's first article; an article the tracker
+    never placed is an event of its own.
+    """
+    if not analyses:
+        return (), ()
+    order = time_order(analyses)
+    members_by_cluster: dict[object, list[int]] = {}
+    for index in order:
+        doc_id = analyses[index].document.id
+        key = tracker.event_of.get(doc_id, ("unplaced", doc_id))
+        members_by_cluster.setdefault(key, []).append(index)
+    core_ids = {doc_id for cluster in tracker.clusters for doc_id in cluster.members}
+    idf: features.Idf | None = None
+    events: list[Event] = []
+    centres: list[dict[str, float]] = []
+    for number, (key, members) in enumerate(members_by_cluster.items(), start=1):
+        core = [i for i in members if analyses[i].document.id in core_ids]
+        if isinstance(key, int):
+            total = tracker.clusters[key].total
+        else:
+            idf = idf or tracker.idf()
+            total = features.tfidf(article_terms(analyses[members[0]]), idf)
+        if len(core) > 1:
+            idf = idf or tracker.idf()
+        outlets: list[str] = []
+        for index in core or members:
+            outlet = document_outlet(analyses[index])
+            if outlet and outlet not in outlets:
+                outlets.append(outlet)
+        event_days = [d for d in (published_day(analyses[i].document.published) for i in members)
+                      if d is not None]
+        events.append(Event(
+            id=f"V{number}",
+            title=_event_title(analyses, core or members, total, idf),
+            documents=tuple(analyses[i].document.id for i in members),
+            sources=tuple(outlets),
+            date=min(event_days).isoformat() if event_days else None,
+        ))
+        centres.append(total)
+    stories, story_of = group_stories(events, centres, settings.story_threshold)
+    events = [replace(event, story=story_of[event.id]) for event in events]
+    return tuple(events), stories
 
 
 def _event_title(analyses: Sequence[DocumentAnalysis], members: Sequence[int],
-                 vectors: Sequence[Mapping[str, float]], centre: Mapping[str, float]) -> str:
+                 centre: Mapping[str, float], idf: features.Idf | None) -> str:
     """Headline of the most central article; else its first sentence, trimmed."""
-    ranked = sorted(members, key=lambda i: -features.dot(vectors[i], centre))
+    ranked = list(members)
+    if len(members) > 1 and idf is not None:
+        closeness = {i: features.dot(features.tfidf(article_terms(analyses[i]), idf), centre)
+                     for i in members}
+        ranked.sort(key=lambda i: -closeness[i])
     for index in ranked:
         title = analyses[index].document.title
         if title and title.strip():
@@ -163,59 +196,3 @@ def first_words(document: Document, limit: int) -> str:
     if len(words) <= limit:
         return text[start:end].strip()
     return text[start:start + words[limit - 1].end].strip() + "…"
-
-
-def group_events(analyses: Sequence[DocumentAnalysis], duplicate_of: Mapping[str, str | None],
-                 settings: Settings) -> tuple[tuple[Event, ...], tuple[Story, ...]]:
-    """Group articles into events and events into stories (deterministic)."""
-    if not analyses:
-        return (), ()
-    ids = [a.document.id for a in analyses]
-    known = set(ids)
-    position = {doc_id: i for i, doc_id in enumerate(ids)}
-    roots = [_root(doc_id, duplicate_of, known) for doc_id in ids]
-    independent = [root is None for root in roots]
-    vectors = document_vectors(analyses, independent)
-    days = [published_day(a.document.published) for a in analyses]
-    stamps = [a.document.published or "" for a in analyses]
-    # Time order: dated articles by timestamp then input order; undated ones after, in input order.
-    order = sorted(range(len(ids)), key=lambda i: (days[i] is None, stamps[i] if days[i] else "", i))
-    rank = {index: r for r, index in enumerate(order)}
-
-    clusters = _cluster([i for i in order if independent[i]], vectors, days, settings)
-    cluster_of: dict[int, int] = {}
-    for number, cluster in enumerate(clusters):
-        for index in cluster.members:
-            cluster_of[index] = number
-    for index in order:
-        if not independent[index]:
-            cluster_of[index] = cluster_of[position[roots[index]]]
-
-    members_by_cluster: dict[int, list[int]] = {}
-    for index in order:
-        members_by_cluster.setdefault(cluster_of[index], []).append(index)
-    # Event ids follow the time order of each event's first article.
-    numbered = sorted(members_by_cluster.items(), key=lambda item: rank[item[1][0]])
-    events: list[Event] = []
-    centres: list[dict[str, float]] = []
-    for number, (cluster_number, members) in enumerate(numbered, start=1):
-        cluster = clusters[cluster_number]
-        centre = features.normalized(cluster.total)
-        core = [i for i in members if independent[i]]
-        outlets: list[str] = []
-        for index in core or members:
-            outlet = document_outlet(analyses[index])
-            if outlet and outlet not in outlets:
-                outlets.append(outlet)
-        event_days = [days[i] for i in members if days[i] is not None]
-        events.append(Event(
-            id=f"V{number}",
-            title=_event_title(analyses, core or members, vectors, centre),
-            documents=tuple(ids[i] for i in members),
-            sources=tuple(outlets),
-            date=min(event_days).isoformat() if event_days else None,
-        ))
-        centres.append(cluster.total)
-    stories, story_of = group_stories(events, centres, settings.story_threshold)
-    events = [replace(event, story=story_of[event.id]) for event in events]
-    return tuple(events), stories

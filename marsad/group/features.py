@@ -11,13 +11,16 @@ simple and fast enough (thousands of articles per second), with no dependency be
 
 from __future__ import annotations
 
+import gzip
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from pathlib import Path
 
 from marsad.arabic.normalize import fold
+from marsad.errors import ModelError
 
 Vector = dict[str, float]
 
@@ -80,32 +83,61 @@ def term_counts(text: str, *, title: str | None = None,
     return counts
 
 
-class Idf:
-    """Smoothed inverse document frequency learnt from the collection itself.
+_BACKGROUND = Path(__file__).resolve().parents[1] / "models" / "background_df.tsv.gz"
 
-    idf(t) = ln((1 + N) / (1 + df(t))) + 1, as in scikit-learn: every term keeps a weight of at
-    least 1, so on a collection of a handful of documents (where df says little) vectors fall back
-    to plain term frequencies instead of becoming empty; unseen terms get the maximum weight.
+
+@lru_cache(maxsize=1)
+def background_df() -> tuple[dict[str, int], int]:
+    """Document frequencies of terms in 22.5k unlabelled news articles, and that count.
+
+    Built by scripts/build_idf.py (SaudiNewsNet days outside the evaluation sample); only
+    term -> count is shipped. A missing file means a broken install: ModelError.
+    """
+    try:
+        with gzip.open(_BACKGROUND, "rt", encoding="utf-8") as handle:
+            header = handle.readline().rstrip("\n").split("\t")
+            table = {}
+            for line in handle:
+                term, _, count = line.rstrip("\n").partition("\t")
+                table[term] = int(count)
+    except OSError as exc:
+        raise ModelError(f"cannot read the background term frequencies {_BACKGROUND}: {exc}",
+                         "reinstall marsad (pip install -e .)") from exc
+    return table, int(header[1])
+
+
+class Idf:
+    """Smoothed inverse document frequency: a background table plus the collection itself.
+
+    idf(t) = ln((1 + N_bg + N) / (1 + df_bg(t) + df(t))) + 1, as in scikit-learn with the
+    background articles counted in: every term keeps a weight of at least 1, and a small
+    collection (a demo folder, the first minutes of a stream) gets sensible weights from the
+    background instead of near-uniform ones, so two articles look as alike on day one as they
+    will on day ten. Terms never seen get the maximum weight. With `background=False` (the default)
+    the weights are learnt from the collection only.
     """
 
-    def __init__(self, document_frequency: Mapping[str, int], n_documents: int) -> None:
-        self.n_documents = n_documents
+    def __init__(self, document_frequency: Mapping[str, int], n_documents: int, *,
+                 background: bool = False) -> None:
+        bg_df, bg_n = background_df() if background else ({}, 0)
+        self._bg = bg_df
+        self.n_documents = n_documents + bg_n
         self._df = dict(document_frequency)
-        self._unseen = math.log((1 + n_documents) / 1) + 1.0
+        self._unseen = math.log((1 + self.n_documents) / 1) + 1.0
 
     @classmethod
-    def fit(cls, documents: Iterable[Iterable[str]]) -> Idf:
+    def fit(cls, documents: Iterable[Iterable[str]], *, background: bool = False) -> Idf:
         """Learn df from documents given as iterables of terms (each document counted once)."""
         df: Counter[str] = Counter()
         n = 0
         for doc_terms in documents:
             n += 1
             df.update(set(doc_terms))
-        return cls(df, n)
+        return cls(df, n, background=background)
 
     def __call__(self, term: str) -> float:
-        df = self._df.get(term)
-        if df is None:
+        df = self._df.get(term, 0) + self._bg.get(term, 0)
+        if df == 0:
             return self._unseen
         return math.log((1 + self.n_documents) / (1 + df)) + 1.0
 

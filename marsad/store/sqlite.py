@@ -1,8 +1,15 @@
 """The embedded store: one SQLite file (WAL), no server.
 
-What is kept is the output of the per-document stages (computed once per article, never
-again); collection stages (duplicates, entities, events, summaries) are recomputed from it in
-arrival order when a report is asked for, so a new article joins the events that exist.
+What is kept:
+- the output of the per-document stages (computed once per article, never again);
+- the incremental grouping state: each article's copy signature (exact key, MinHash values) and
+  its original if it is a copy, the event it was placed in, the events' clusters (centroid sums,
+  members, open/closed) and the term document frequencies. A new article is compared with this
+  state only, so ingesting it never regroups what was stored before;
+- rejections.
+The other collection stages (entity linking, stories, summaries, comparisons) are recomputed
+from the stored records when a report is asked for. The store holds plain data only (the group
+layer owns what it means).
 
 Writes are transactional: an article is stored whole or not at all, and a failed run never
 touches what was stored before. Re-ingesting the same article (same id, same text) is a no-op.
@@ -11,16 +18,18 @@ touches what was stored before. Re-ingesting the same article (same id, same tex
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from marsad.errors import StoreError
 from marsad.store.codec import decode_analysis, encode_analysis
 from marsad.types import DocumentAnalysis, Rejection
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -31,8 +40,16 @@ CREATE TABLE IF NOT EXISTS documents (
     published TEXT,
     source TEXT,
     analysis TEXT NOT NULL,
-    ingested_at REAL NOT NULL
+    ingested_at REAL NOT NULL,
+    copy_checked INTEGER NOT NULL DEFAULT 0,
+    duplicate_of TEXT,
+    copy_key TEXT,
+    signature BLOB,
+    shingles INTEGER NOT NULL DEFAULT 0,
+    event INTEGER
 );
+CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS clusters (number INTEGER PRIMARY KEY, state TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rejections (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     input TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL, at REAL NOT NULL
@@ -110,6 +127,66 @@ class Store:
         """Every stored article's analysis, in arrival order."""
         for (payload,) in self._db.execute("SELECT analysis FROM documents ORDER BY seq"):
             yield decode_analysis(payload)
+
+    # ------------------------------------------------------- grouping state
+    def copy_records(self) -> Iterator[tuple[str, bool, str | None, str | None, bytes | None, int]]:
+        """(id, checked, duplicate_of, exact key, signature, shingles) of every article, in
+        arrival order; `checked` is False for an article stored but not yet compared."""
+        yield from ((row[0], bool(row[1]), row[2], row[3], row[4], row[5])
+                    for row in self._db.execute(
+                        "SELECT id, copy_checked, duplicate_of, copy_key, signature, shingles"
+                        " FROM documents ORDER BY seq"))
+
+    def set_copy(self, doc_id: str, duplicate_of: str | None, key: str | None,
+                 signature: bytes | None, shingles: int) -> None:
+        with self._db:
+            self._db.execute(
+                "UPDATE documents SET copy_checked=1, duplicate_of=?, copy_key=?, signature=?,"
+                " shingles=? WHERE id=?", (duplicate_of, key, signature, shingles, doc_id))
+
+    def grouping_state(self) -> dict[str, Any]:
+        """The stored event-tracking state as plain data (empty parts for a new store)."""
+        meta = self._db.execute("SELECT value FROM meta WHERE key='grouping'").fetchone()
+        state: dict[str, Any] = json.loads(meta[0]) if meta else {}
+        state["df"] = dict(self._db.execute("SELECT term, df FROM terms"))
+        state["event_of"] = {row[0]: row[1] for row in self._db.execute(
+            "SELECT id, event FROM documents WHERE event IS NOT NULL")}
+        state["clusters"] = [json.loads(row[0]) for row in self._db.execute(
+            "SELECT state FROM clusters ORDER BY number")]
+        return state
+
+    def save_grouping(self, meta: dict[str, Any], df_delta: dict[str, int],
+                      clusters: dict[int, dict[str, Any]], placed: dict[str, int]) -> None:
+        """Write back what changed, in one transaction (all of it or nothing)."""
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('grouping', ?)",
+                             (json.dumps(meta, ensure_ascii=False),))
+            self._db.executemany(
+                "INSERT INTO terms VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df=df+excluded.df",
+                df_delta.items())
+            self._db.executemany(
+                "INSERT OR REPLACE INTO clusters VALUES (?, ?)",
+                ((n, json.dumps(c, ensure_ascii=False, separators=(",", ":")))
+                 for n, c in clusters.items()))
+            self._db.executemany("UPDATE documents SET event=? WHERE id=?",
+                                 ((n, d) for d, n in placed.items()))
+
+    def reset_grouping(self, *, copies: bool = False) -> None:
+        """Forget the event-tracking state (to regroup from scratch, e.g. after new settings);
+        with `copies`, forget the copy decisions too (signatures are kept)."""
+        with self._db:
+            if copies:
+                self._db.execute("UPDATE documents SET copy_checked=0, duplicate_of=NULL")
+            self._db.execute("DELETE FROM meta WHERE key='grouping'")
+            self._db.execute("DELETE FROM terms")
+            self._db.execute("DELETE FROM clusters")
+            self._db.execute("UPDATE documents SET event=NULL")
+
+    def analyses_of(self, ids: set[str]) -> Iterator[DocumentAnalysis]:
+        """The analyses of the given article ids, in arrival order."""
+        for doc_id, payload in self._db.execute("SELECT id, analysis FROM documents ORDER BY seq"):
+            if doc_id in ids:
+                yield decode_analysis(payload)
 
     def rejections(self) -> list[Rejection]:
         return [Rejection(*row) for row in

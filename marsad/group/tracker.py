@@ -1,0 +1,191 @@
+"""Incremental event tracking: a new article joins an open event or starts one.
+
+The state a stream needs to keep, and nothing more:
+- document frequencies of terms (`df`, `n_documents`) so idf follows the collection as it grows;
+- every event's *cluster*: the sum of its members' unit tf-idf vectors (its centroid direction),
+  its members, the newest day it was reported, and whether it is still open;
+- which event each article (copies included) belongs to.
+
+`EventTracker.add` places one article in O(candidate events), never revisiting earlier articles:
+candidates are the *open* events sharing the article's strongest terms (an inverted index over
+open events only), and the article joins the best one if cosine(article, centroid) >=
+`event_threshold`. An event closes when `event_window_days` have passed since its newest article,
+measured on the newest publication day the tracker has seen; a closed event leaves the index and
+never changes again, so a long-running store keeps only the open events "hot".
+
+A copy (near-duplicate) joins its original's event and never moves a centroid (copies must not
+make an event look bigger than the number of outlets that wrote it).
+
+Batch mode (`events.group_events`) and the store's incremental mode use this same class; batch
+mode only learns df from the whole collection before placing the first article (two passes),
+the store learns it from everything ingested so far plus the batch being ingested.
+
+What changed since the tracker was built or restored (`changed` clusters, `df_delta`, `placed`
+articles) is what a store writes back; `restore` rebuilds a tracker from stored state.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from marsad.group import features
+from marsad.settings import Settings
+
+_CANDIDATE_TERMS = 30     # an article's strongest terms, used to find candidate events
+_SHORTLIST = 8            # candidate events whose exact cosine is computed
+
+
+@dataclass
+class Cluster:
+    """An event being built: the sum of its members' unit vectors and its time span."""
+
+    members: list[str] = field(default_factory=list)     # independent articles, arrival order
+    total: dict[str, float] = field(default_factory=dict)
+    norm_sq: float = 0.0
+    last_day: date | None = None
+    open: bool = True
+
+    def add(self, doc_id: str, vector: Mapping[str, float], day: date | None) -> None:
+        self.members.append(doc_id)
+        for term, weight in vector.items():
+            old = self.total.get(term, 0.0)
+            self.total[term] = old + weight
+            self.norm_sq += (old + weight) ** 2 - old * old
+        if day is not None and (self.last_day is None or day > self.last_day):
+            self.last_day = day
+
+    def cosine(self, vector: Mapping[str, float]) -> float:
+        return features.dot(vector, self.total) / (math.sqrt(self.norm_sq) or 1.0)
+
+
+class EventTracker:
+    """Single-pass event clustering with state that survives between runs."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.threshold = settings.event_threshold
+        self.window_days = settings.event_window_days
+        self.background = settings.background_idf
+        self.clusters: list[Cluster] = []
+        self.event_of: dict[str, int] = {}        # every placed article (copies too) -> cluster
+        self.df: Counter[str] = Counter()
+        self.n_documents = 0
+        self.newest_day: date | None = None
+        self._postings: dict[str, dict[int, None]] = {}   # term -> open clusters having it
+        # What changed since the tracker was built or restored (what a store must write back).
+        self.changed: set[int] = set()
+        self.df_delta: Counter[str] = Counter()
+        self.placed: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ idf
+    def observe(self, counts: Iterable[str]) -> None:
+        """Count one independent article's terms in the document frequencies."""
+        self.n_documents += 1
+        unique = set(counts)
+        self.df.update(unique)
+        self.df_delta.update(unique)
+
+    def idf(self) -> features.Idf:
+        return features.Idf(self.df, self.n_documents, background=self.background)
+
+    # ------------------------------------------------------------ placement
+    def add(self, doc_id: str, vector: Mapping[str, float], day: date | None) -> int:
+        """Place an independent article (its unit tf-idf vector); return its cluster number."""
+        if doc_id in self.event_of:
+            raise ValueError(f"document id {doc_id!r} was already placed")
+        if day is not None and (self.newest_day is None or day > self.newest_day):
+            self.newest_day = day
+            self._close_stale(day)
+        best = self._best_cluster(vector)
+        if best < 0:
+            best = len(self.clusters)
+            self.clusters.append(Cluster())
+        cluster = self.clusters[best]
+        if cluster.open:
+            for term in vector:
+                self._postings.setdefault(term, {})[best] = None
+        cluster.add(doc_id, vector, day)
+        self.event_of[doc_id] = best
+        self.placed[doc_id] = best
+        self.changed.add(best)
+        return best
+
+    def add_copy(self, doc_id: str, original: str) -> int | None:
+        """Place a copy in its original's event; None when the original was never placed."""
+        number = self.event_of.get(original)
+        if number is not None:
+            self.event_of[doc_id] = number
+            self.placed[doc_id] = number
+        return number
+
+    def _best_cluster(self, vector: Mapping[str, float]) -> int:
+        # Candidates: open events sharing the article's strongest terms, ranked by the part of
+        # the cosine those terms give; the exact cosine is computed for the best few only
+        # (visiting every shared term of every open event is quadratic on a busy news day).
+        partial: dict[int, float] = {}
+        for term in heapq.nlargest(_CANDIDATE_TERMS, vector, key=vector.__getitem__):
+            weight = vector[term]
+            for number in self._postings.get(term, ()):
+                partial[number] = partial.get(number, 0.0) + weight * self.clusters[number].total[term]
+        shortlist = heapq.nlargest(
+            _SHORTLIST, partial,
+            key=lambda n: (partial[n] / (self.clusters[n].norm_sq ** 0.5 or 1.0), -n))
+        best, best_score = -1, self.threshold
+        for number in sorted(shortlist):
+            score = self.clusters[number].cosine(vector)
+            if score >= best_score and (best < 0 or score > best_score):
+                best, best_score = number, score
+        return best
+
+    def _close_stale(self, today: date) -> None:
+        for number, cluster in enumerate(self.clusters):
+            if (cluster.open and cluster.last_day is not None
+                    and (today - cluster.last_day).days > self.window_days):
+                self._close(number)
+
+    def _close(self, number: int) -> None:
+        cluster = self.clusters[number]
+        cluster.open = False
+        self.changed.add(number)
+        for term in cluster.total:
+            postings = self._postings.get(term)
+            if postings is not None:
+                postings.pop(number, None)
+                if not postings:
+                    del self._postings[term]
+
+    # ---------------------------------------------------------- persistence
+    @classmethod
+    def restore(cls, settings: Settings, *, n_documents: int, df: Mapping[str, int],
+                newest_day: str | None, event_of: Mapping[str, int],
+                clusters: Iterable[Mapping]) -> EventTracker:
+        """A tracker from stored state (`cluster_to_json` records, in cluster-number order)."""
+        tracker = cls(settings)
+        tracker.n_documents = int(n_documents)
+        tracker.df = Counter({str(t): int(n) for t, n in df.items()})
+        tracker.newest_day = date.fromisoformat(newest_day) if newest_day else None
+        tracker.event_of = {str(d): int(n) for d, n in event_of.items()}
+        tracker.clusters = [cluster_from_json(c) for c in clusters]
+        for number, cluster in enumerate(tracker.clusters):
+            if cluster.open:
+                for term in cluster.total:
+                    tracker._postings.setdefault(term, {})[number] = None
+        return tracker
+
+
+def cluster_to_json(cluster: Cluster) -> dict:
+    return {"members": list(cluster.members), "total": dict(cluster.total),
+            "norm_sq": cluster.norm_sq, "open": cluster.open,
+            "last_day": cluster.last_day.isoformat() if cluster.last_day else None}
+
+
+def cluster_from_json(data: Mapping) -> Cluster:
+    last = data.get("last_day")
+    return Cluster(members=[str(m) for m in data.get("members", [])],
+                   total={str(t): float(w) for t, w in data.get("total", {}).items()},
+                   norm_sq=float(data.get("norm_sq", 0.0)), open=bool(data.get("open", True)),
+                   last_day=date.fromisoformat(last) if last else None)

@@ -1,0 +1,137 @@
+"""Incremental grouping: the tracker's state, and a store that places new articles without
+regrouping what it holds."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from test_group_events import BRIDGE, BRIDGE_OTHER_WORDS, FOOTBALL, HOSPITAL, SCHOOL, analysis
+
+from marsad.group.events import group_events, place_articles, tracked_events
+from marsad.group.tracker import EventTracker, cluster_to_json
+from marsad.pipeline import analyze_store, ingest, update_grouping
+from marsad.settings import Settings
+from marsad.store import Store
+
+DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo"
+
+
+def _partition(events) -> set[frozenset[str]]:
+    return {frozenset(e.documents) for e in events}
+
+
+def _restored(tracker: EventTracker, settings: Settings) -> EventTracker:
+    """A tracker rebuilt from the data a store keeps (through JSON, as the store does)."""
+    clusters = json.loads(json.dumps([cluster_to_json(c) for c in tracker.clusters]))
+    return EventTracker.restore(
+        settings, n_documents=tracker.n_documents, df=dict(tracker.df),
+        newest_day=tracker.newest_day.isoformat() if tracker.newest_day else None,
+        event_of=dict(tracker.event_of), clusters=clusters)
+
+
+def test_a_restored_tracker_places_like_the_one_it_was_saved_from() -> None:
+    settings = Settings()
+    first = [analysis(BRIDGE, "bridge", source="بترا"), analysis(HOSPITAL, "hospital", source="الرأي")]
+    later = [analysis(BRIDGE_OTHER_WORDS, "bridge2", source="الغد"),
+             analysis(SCHOOL, "school", source="الرأي")]
+    live = EventTracker(settings)
+    place_articles(live, first, {})
+    saved = _restored(live, settings)
+    place_articles(live, later, {})
+    place_articles(saved, later, {})
+    assert live.event_of == saved.event_of
+    assert live.event_of["bridge2"] == live.event_of["bridge"]          # joined the open event
+    assert live.event_of["school"] not in (live.event_of["bridge"], live.event_of["hospital"])
+
+
+def test_placing_new_articles_leaves_earlier_placements_alone() -> None:
+    settings = Settings()
+    tracker = EventTracker(settings)
+    place_articles(tracker, [analysis(BRIDGE, "bridge", source="بترا"),
+                             analysis(HOSPITAL, "hospital", source="الرأي")], {})
+    before = {n: list(c.members) for n, c in enumerate(tracker.clusters)}
+    tracker.changed.clear()
+    tracker.placed.clear()
+    place_articles(tracker, [analysis(FOOTBALL, "football", source="الدستور")], {})
+    assert set(tracker.placed) == {"football"}
+    assert tracker.changed == {tracker.event_of["football"]}
+    for number, members in before.items():
+        assert tracker.clusters[number].members == members
+
+
+def test_an_event_closes_after_the_window_and_a_late_report_starts_a_new_one() -> None:
+    settings = Settings()
+    tracker = EventTracker(settings)
+    place_articles(tracker, [analysis(BRIDGE, "bridge", source="بترا", published="2024-03-10")], {})
+    late_day = "2024-03-%02d" % (10 + settings.event_window_days + 1)
+    place_articles(tracker, [analysis(BRIDGE_OTHER_WORDS, "late", source="الغد", published=late_day)],
+                   {})
+    assert not tracker.clusters[tracker.event_of["bridge"]].open
+    assert tracker.event_of["late"] != tracker.event_of["bridge"]
+
+
+def test_copies_follow_their_original_and_do_not_count_as_outlets() -> None:
+    settings = Settings()
+    tracker = EventTracker(settings)
+    docs = [analysis(BRIDGE, "bridge", source="بترا"), analysis(BRIDGE, "copy", source="عمون")]
+    place_articles(tracker, docs, {"copy": "bridge"})
+    events, _ = tracked_events(tracker, docs, settings)
+    assert [set(e.documents) for e in events] == [{"bridge", "copy"}]
+    assert events[0].sources == ("بترا",)
+
+
+def test_store_fed_in_two_days_groups_the_demo_like_one_batch(tmp_path: Path) -> None:
+    """The demo's articles ingested in two halves land in the same events as one batch run."""
+    settings = Settings()
+    files = sorted(DEMO.iterdir())
+    with Store(tmp_path / "m.sqlite") as store:
+        ingest(files[:7], store, settings)
+        stored_before = store.grouping_state()
+        ingest(files[7:], store, settings)
+        stored_after = store.grouping_state()
+        report = analyze_store(store, settings)
+    from marsad.api import analyze
+    batch = analyze(files, settings)
+    # Nothing placed on day one moved.
+    for doc_id, number in stored_before["event_of"].items():
+        assert stored_after["event_of"][doc_id] == number
+    assert len(report.documents) == len(batch.documents)
+    agree = len(_partition(report.events) & _partition(batch.events))
+    assert agree >= 0.8 * len(_partition(batch.events))
+
+
+def test_report_places_articles_an_interrupted_ingest_left_unplaced(tmp_path: Path) -> None:
+    settings = Settings()
+    files = sorted(DEMO.iterdir())[:3]
+    with Store(tmp_path / "m.sqlite") as store:
+        ingest(files, store, settings)
+        store._db.execute("UPDATE documents SET event=NULL, copy_checked=0 WHERE seq=3")
+        store._db.commit()
+        report = analyze_store(store, settings)
+        assert len(store.grouping_state()["event_of"]) == store.count()
+    assert sum(len(e.documents) for e in report.events) == len(report.documents)
+
+
+def test_new_grouping_settings_regroup_the_store_once(tmp_path: Path) -> None:
+    files = sorted(DEMO.iterdir())[:6]
+    with Store(tmp_path / "m.sqlite") as store:
+        ingest(files, store, Settings())
+        loose = Settings(event_threshold=0.05)
+        report = analyze_store(store, loose)
+        assert store.grouping_state()["settings"]["event_threshold"] == 0.05
+        tracker, _ = update_grouping(store, loose)
+        assert not tracker.placed                                  # nothing left to place
+    assert len(report.events) < 6
+
+
+def test_batch_grouping_is_the_tracker_fed_once() -> None:
+    settings = Settings()
+    docs = [analysis(BRIDGE, "bridge", source="بترا"), analysis(HOSPITAL, "hospital", source="الرأي"),
+            analysis(BRIDGE_OTHER_WORDS, "bridge2", source="الغد")]
+    tracker = EventTracker(settings)
+    place_articles(tracker, docs, {})
+    assert tracked_events(tracker, docs, settings) == group_events(docs, {}, settings)
+    renamed = [replace(d, document=replace(d.document, published=None)) for d in docs]
+    assert len(group_events(renamed, {}, settings)[0]) == 2          # undated articles work too
