@@ -415,7 +415,7 @@ def main() -> int:
                     "day_articles_analysed": len(analyses[LABELLED_DAY]),
                     "settings": {k: getattr(settings, k) for k in
                                  ("duplicate_threshold", "event_threshold", "story_threshold",
-                                  "event_window_days")},
+                                  "event_window_days", "background_idf")},
                     "anchor": ANCHOR}
     result["quality"] = quality(analyses[LABELLED_DAY], gold_rows, settings, args.errors)
     print_quality(result["quality"])
@@ -440,10 +440,10 @@ def main() -> int:
               f"{nd['datasketch_lsh']['pairs_in_copy_clusters']} in clusters | agreement "
               f"{json.dumps(rounded(nd['agreement_pairs_in_clusters']))}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    if not args.quality_only:
-        RESULTS.write_text(json.dumps(rounded(result), ensure_ascii=False, indent=1) + "\n",
-                           encoding="utf-8")
-        print(f"\nwrote {RESULTS}")
+    out = RESULTS.with_name("grouping_quality.json") if args.quality_only else RESULTS
+    out.write_text(json.dumps(rounded(result), ensure_ascii=False, indent=1) + "\n",
+                   encoding="utf-8")
+    print(f"\nwrote {out}")
     if temporary is not None:
         temporary.cleanup()
     return 0

@@ -312,7 +312,8 @@ def _grouping_settings(settings: Settings) -> dict[str, float | bool]:
     return {"duplicate_threshold": settings.duplicate_threshold,
             "event_threshold": settings.event_threshold,
             "event_window_days": settings.event_window_days,
-            "background_idf": settings.background_idf}
+            "background_idf": settings.background_idf,
+            "event_name_conflict_margin": settings.event_name_conflict_margin}
 
 
 def update_grouping(store: Store, settings: Settings,

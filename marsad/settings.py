@@ -41,6 +41,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("event_window_days", 3,
             "An event with no new article for this many days is closed: later articles start a new "
             "event (they may still join its story)."),
+    Setting("event_name_conflict_margin", 0.25,
+            "Extra similarity an article needs to join an event whose leads name other people or "
+            "organisations than its own lead (two emirs' condolences, two wedding notices)."),
     Setting("background_idf", True,
             "Weigh grouping terms with document frequencies from 22.5k background news articles as "
             "well as the collection's own (steadier on small collections and early in a stream)."),
@@ -61,6 +64,7 @@ class Settings:
     event_threshold: float = 0.38
     story_threshold: float = 0.18
     event_window_days: int = 3
+    event_name_conflict_margin: float = 0.25
     background_idf: bool = True
     summary_sentences: int = 3
     summary_words: int = 0

@@ -135,3 +135,34 @@ def test_batch_grouping_is_the_tracker_fed_once() -> None:
     assert tracked_events(tracker, docs, settings) == group_events(docs, {}, settings)
     renamed = [replace(d, document=replace(d.document, published=None)) for d in docs]
     assert len(group_events(renamed, {}, settings)[0]) == 2          # undated articles work too
+
+
+WEDDING_A = ("تلقى عبدالرحمن يوسف بصفر التهاني بمناسبة زواج ابنه من كريمة أحمد علي عسيري، وأقيم "
+             "حفل الزفاف في قاعة الأفراح بمدينة جدة بحضور جمع من الأقارب والأصدقاء. ألف مبروك.")
+WEDDING_B = ("تلقى خالد سليمان العسكري التهاني بمناسبة زواج ابنه من كريمة عبد الله حمد المهنا، وأقيم "
+             "حفل الزفاف في قاعة الأفراح بمدينة جدة بحضور جمع من الأقارب والأصدقاء. ألف مبروك.")
+
+
+def _with_people(text: str, doc_id: str, people: tuple[str, ...]):
+    return analysis(text, doc_id, source="الجزيرة", names=people)
+
+
+def test_same_template_about_other_people_is_another_event() -> None:
+    a = _with_people(WEDDING_A, "a", ("عبدالرحمن يوسف بصفر", "أحمد علي عسيري"))
+    b = _with_people(WEDDING_B, "b", ("خالد سليمان العسكري", "عبد الله حمد المهنا"))
+    strict = Settings()
+    assert len(group_events([a, b], {}, strict)[0]) == 2
+    blind = replace(strict, event_name_conflict_margin=0.0)
+    assert len(group_events([a, b], {}, blind)[0]) == 1       # the words alone would merge them
+
+
+def test_a_shortened_name_is_not_a_conflict() -> None:
+    from marsad.group.tracker import ArticleNames, Cluster, names_conflict
+    cluster = Cluster(lead_names={"سليم العمري"}, names={"سليم العمري", "وزاره النقل"})
+    assert not names_conflict(ArticleNames(frozenset({"الوزير سليم العمري"}),
+                                           frozenset({"الوزير سليم العمري"})), cluster)
+    assert not names_conflict(ArticleNames(frozenset({"حسن العلي"}),
+                                           frozenset({"حسن العلي", "العمري"})), cluster)
+    assert names_conflict(ArticleNames(frozenset({"حسن العلي"}), frozenset({"حسن العلي"})),
+                          cluster)
+    assert not names_conflict(ArticleNames(), cluster)               # a lead with no names

@@ -34,7 +34,8 @@ from datetime import date
 from marsad.arabic.tokens import word_tokens
 from marsad.group import features
 from marsad.group.stories import group_stories
-from marsad.group.tracker import EventTracker
+from marsad.arabic.normalize import fold
+from marsad.group.tracker import ArticleNames, EventTracker
 from marsad.settings import Settings
 from marsad.types import Document, DocumentAnalysis, Event, Story
 
@@ -61,6 +62,29 @@ def article_terms(analysis: DocumentAnalysis) -> Counter[str]:
     """Term counts of one article: body, headline and entity names (see features.term_counts)."""
     return features.term_counts(analysis.document.text, title=analysis.document.title,
                                 names=[m.text for m in analysis.mentions])
+
+
+_LEAD_SENTENCES = 2
+_NAME_TYPES = ("PER", "ORG")
+
+
+def article_names(analysis: DocumentAnalysis) -> ArticleNames:
+    """The people and organisations an article names (see tracker.names_conflict)."""
+    doc = analysis.document
+    lead_end = doc.sentences[min(_LEAD_SENTENCES, len(doc.sentences)) - 1].end \
+        if doc.sentences else 300
+    lead: set[str] = set()
+    every: set[str] = set()
+    for mention in analysis.mentions:
+        if mention.type not in _NAME_TYPES:
+            continue
+        name = " ".join(fold(mention.text).split())
+        if not name:
+            continue
+        every.add(name)
+        if mention.start < lead_end and " " in name:
+            lead.add(name)
+    return ArticleNames(frozenset(lead), frozenset(every))
 
 
 def time_order(analyses: Sequence[DocumentAnalysis]) -> list[int]:
@@ -102,7 +126,8 @@ def place_articles(tracker: EventTracker, analyses: Sequence[DocumentAnalysis],
     for index in order:
         if counts[index] is not None:
             doc = analyses[index].document
-            tracker.add(doc.id, features.tfidf(counts[index], idf), published_day(doc.published))
+            tracker.add(doc.id, features.tfidf(counts[index], idf), published_day(doc.published),
+                        article_names(analyses[index]))
     for index in order:
         root = roots[index]
         if root is not None:

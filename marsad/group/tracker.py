@@ -49,9 +49,15 @@ class Cluster:
     norm_sq: float = 0.0
     last_day: date | None = None
     open: bool = True
+    lead_names: set[str] = field(default_factory=set)    # who the members' leads are about
+    names: set[str] = field(default_factory=set)         # every name the members mention
 
-    def add(self, doc_id: str, vector: Mapping[str, float], day: date | None) -> None:
+    def add(self, doc_id: str, vector: Mapping[str, float], day: date | None,
+            names: ArticleNames | None = None) -> None:
         self.members.append(doc_id)
+        if names is not None:
+            self.lead_names.update(names.lead)
+            self.names.update(names.all)
         for term, weight in vector.items():
             old = self.total.get(term, 0.0)
             self.total[term] = old + weight
@@ -63,6 +69,39 @@ class Cluster:
         return features.dot(vector, self.total) / (math.sqrt(self.norm_sq) or 1.0)
 
 
+@dataclass(frozen=True)
+class ArticleNames:
+    """Names of people and organisations in an article, as space-joined folded tokens:
+    `lead` the multi-word ones in its first sentences (who the news is about), `all` every one."""
+
+    lead: frozenset[str] = frozenset()
+    all: frozenset[str] = frozenset()
+
+
+def _matches(name: str, others: Iterable[str]) -> bool:
+    """Whether a name is one of `others`, or either is the other shortened (العمري ~ سليم العمري)."""
+    tokens = set(name.split())
+    for other in others:
+        theirs = set(other.split())
+        if tokens <= theirs or theirs <= tokens:
+            return True
+    return False
+
+
+def names_conflict(article: ArticleNames, cluster: Cluster) -> bool:
+    """The article's lead is about someone else than the event's leads are.
+
+    Both leads name people or organisations, none of the article's lead names occurs anywhere in
+    the event, and none of the event's lead names anywhere in the article: two wedding notices,
+    two emirs' condolences, two ministers' talks with different counterparts.
+    """
+    if not article.lead or not cluster.lead_names:
+        return False
+    if any(_matches(name, cluster.names) for name in article.lead):
+        return False
+    return not any(_matches(name, article.all) for name in cluster.lead_names)
+
+
 class EventTracker:
     """Single-pass event clustering with state that survives between runs."""
 
@@ -70,6 +109,7 @@ class EventTracker:
         self.threshold = settings.event_threshold
         self.window_days = settings.event_window_days
         self.background = settings.background_idf
+        self.conflict_margin = settings.event_name_conflict_margin
         self.clusters: list[Cluster] = []
         self.event_of: dict[str, int] = {}        # every placed article (copies too) -> cluster
         self.df: Counter[str] = Counter()
@@ -93,14 +133,19 @@ class EventTracker:
         return features.Idf(self.df, self.n_documents, background=self.background)
 
     # ------------------------------------------------------------ placement
-    def add(self, doc_id: str, vector: Mapping[str, float], day: date | None) -> int:
-        """Place an independent article (its unit tf-idf vector); return its cluster number."""
+    def add(self, doc_id: str, vector: Mapping[str, float], day: date | None,
+            names: ArticleNames | None = None) -> int:
+        """Place an independent article (its unit tf-idf vector); return its cluster number.
+
+        With `names`, an event whose leads are about other people than the article's needs a
+        cosine of `event_threshold + event_name_conflict_margin` to take it.
+        """
         if doc_id in self.event_of:
             raise ValueError(f"document id {doc_id!r} was already placed")
         if day is not None and (self.newest_day is None or day > self.newest_day):
             self.newest_day = day
             self._close_stale(day)
-        best = self._best_cluster(vector)
+        best = self._best_cluster(vector, names)
         if best < 0:
             best = len(self.clusters)
             self.clusters.append(Cluster())
@@ -108,7 +153,7 @@ class EventTracker:
         if cluster.open:
             for term in vector:
                 self._postings.setdefault(term, {})[best] = None
-        cluster.add(doc_id, vector, day)
+        cluster.add(doc_id, vector, day, names)
         self.event_of[doc_id] = best
         self.placed[doc_id] = best
         self.changed.add(best)
@@ -122,7 +167,7 @@ class EventTracker:
             self.placed[doc_id] = number
         return number
 
-    def _best_cluster(self, vector: Mapping[str, float]) -> int:
+    def _best_cluster(self, vector: Mapping[str, float], names: ArticleNames | None) -> int:
         # Candidates: open events sharing the article's strongest terms, ranked by the part of
         # the cosine those terms give; the exact cosine is computed for the best few only
         # (visiting every shared term of every open event is quadratic on a busy news day).
@@ -136,7 +181,10 @@ class EventTracker:
             key=lambda n: (partial[n] / (self.clusters[n].norm_sq ** 0.5 or 1.0), -n))
         best, best_score = -1, self.threshold
         for number in sorted(shortlist):
-            score = self.clusters[number].cosine(vector)
+            cluster = self.clusters[number]
+            score = cluster.cosine(vector)
+            if names is not None and names_conflict(names, cluster):
+                score -= self.conflict_margin
             if score >= best_score and (best < 0 or score > best_score):
                 best, best_score = number, score
         return best
@@ -180,7 +228,8 @@ class EventTracker:
 def cluster_to_json(cluster: Cluster) -> dict:
     return {"members": list(cluster.members), "total": dict(cluster.total),
             "norm_sq": cluster.norm_sq, "open": cluster.open,
-            "last_day": cluster.last_day.isoformat() if cluster.last_day else None}
+            "last_day": cluster.last_day.isoformat() if cluster.last_day else None,
+            "lead_names": sorted(cluster.lead_names), "names": sorted(cluster.names)}
 
 
 def cluster_from_json(data: Mapping) -> Cluster:
@@ -188,4 +237,5 @@ def cluster_from_json(data: Mapping) -> Cluster:
     return Cluster(members=[str(m) for m in data.get("members", [])],
                    total={str(t): float(w) for t, w in data.get("total", {}).items()},
                    norm_sq=float(data.get("norm_sq", 0.0)), open=bool(data.get("open", True)),
-                   last_day=date.fromisoformat(last) if last else None)
+                   last_day=date.fromisoformat(last) if last else None,
+                   lead_names=set(data.get("lead_names", ())), names=set(data.get("names", ())))
