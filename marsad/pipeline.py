@@ -171,11 +171,11 @@ def analyze_collection(analyses: Sequence[DocumentAnalysis], settings: Settings,
     progress = progress or _no_progress
 
     started = time.perf_counter()
-    index = DuplicateIndex(settings.duplicate_threshold)
+    index = DuplicateIndex(settings.duplicate_threshold, settings.agency_copy_threshold)
     duplicate_of: dict[str, str | None] = {}
     for analysis in progress(analyses, "copies"):
-        duplicate_of[analysis.document.id] = index.add(analysis.document.id,
-                                                       analysis.document.text)
+        doc = analysis.document
+        duplicate_of[doc.id] = index.add(doc.id, doc.text, doc.metadata.get("agency"))
     analyses = _with_copies(analyses, duplicate_of)
     times.add("duplicates", started)
 
@@ -310,6 +310,7 @@ def ingest(inputs: Sequence[str | Path], store: Store, settings: Settings | None
 
 def _grouping_settings(settings: Settings) -> dict[str, float | bool]:
     return {"duplicate_threshold": settings.duplicate_threshold,
+            "agency_copy_threshold": settings.agency_copy_threshold,
             "event_threshold": settings.event_threshold,
             "event_window_days": settings.event_window_days,
             "background_idf": settings.background_idf,
@@ -328,17 +329,18 @@ def update_grouping(store: Store, settings: Settings,
     wanted = _grouping_settings(settings)
     state = store.grouping_state()
     if state.get("settings", wanted) != wanted:
-        store.reset_grouping(copies=state["settings"].get("duplicate_threshold")
-                             != settings.duplicate_threshold)
+        copy_settings = ("duplicate_threshold", "agency_copy_threshold")
+        store.reset_grouping(copies=any(state["settings"].get(k) != wanted[k]
+                                        for k in copy_settings))
         state = store.grouping_state()
 
     started = time.perf_counter()
-    index = DuplicateIndex(settings.duplicate_threshold)
+    index = DuplicateIndex(settings.duplicate_threshold, settings.agency_copy_threshold)
     duplicate_of: dict[str, str | None] = {}
     unchecked: list[str] = []
-    for doc_id, checked, original, key, signature, shingles in store.copy_records():
+    for doc_id, checked, original, key, signature, shingles, agency in store.copy_records():
         if checked:
-            index.restore(doc_id, key, signature, shingles)
+            index.restore(doc_id, key, signature, shingles, agency)
             duplicate_of[doc_id] = original
         else:
             unchecked.append(doc_id)
@@ -354,7 +356,8 @@ def update_grouping(store: Store, settings: Settings,
         doc_id = analysis.document.id
         if doc_id in duplicate_of:
             continue
-        duplicate_of[doc_id] = index.add(doc_id, analysis.document.text)
+        duplicate_of[doc_id] = index.add(doc_id, analysis.document.text,
+                                         analysis.document.metadata.get("agency"))
         store.set_copy(doc_id, duplicate_of[doc_id], *index.export(doc_id))
     times.add("duplicates", started)
 

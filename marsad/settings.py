@@ -30,6 +30,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("duplicate_threshold", 0.7,
             "Estimated Jaccard similarity of normalised word 5-shingles above which an article "
             "is a near-duplicate (wire copy) of an earlier one."),
+    Setting("agency_copy_threshold", 0.5,
+            "Lower near-duplicate similarity for two articles credited to the same news agency "
+            "(an outlet's rewrite of one wire dispatch is a copy, not independent reporting)."),
     Setting("event_threshold", 0.38,
             "Cosine similarity (tf-idf of normalised stems) above which an article joins an event "
             "(0.38: near the best events B-cubed F1 on the dev half of the 2015-08-08 labels "
@@ -61,6 +64,7 @@ class Settings:
     min_article_chars: int = 20
     languages: tuple[str, ...] = ("ar",)
     duplicate_threshold: float = 0.7
+    agency_copy_threshold: float = 0.5
     event_threshold: float = 0.38
     story_threshold: float = 0.18
     event_window_days: int = 3

@@ -76,3 +76,25 @@ def test_results_do_not_depend_on_the_process() -> None:
     for index in (first, second):
         index.add("a", WIRE)
     assert (first._signatures["a"].hashvalues == second._signatures["a"].hashvalues).all()
+
+
+def test_a_rewrite_of_the_same_agency_dispatch_is_a_copy() -> None:
+    dispatch = ("أعلنت وزارة الداخلية اليوم هوية منفذ التفجير الذي استهدف مسجد قوات الطوارئ في "
+                "منطقة عسير، وقال المتحدث الأمني إن المنفذ مواطن في العشرينات من عمره وإن "
+                "التحقيقات مستمرة لكشف من يقف وراءه، وأضاف أن عدد الشهداء بلغ خمسة عشر شهيدا "
+                "وأن المصابين نقلوا إلى المستشفيات في أبها والرياض لتلقي العلاج اللازم.")
+    rewrite = ("كشفت الداخلية هوية الانتحاري. وقال المتحدث الأمني إن المنفذ مواطن في العشرينات "
+               "من عمره وإن التحقيقات مستمرة لكشف من يقف وراءه، وأضاف أن عدد الشهداء بلغ خمسة "
+               "عشر شهيدا. ولم يذكر المتحدث تفاصيل أخرى عن الخلية التي ينتمي إليها المنفذ.")
+    plain = DuplicateIndex(0.7)
+    plain.add("a", dispatch, "واس")
+    assert plain.add("b", rewrite, "واس") is None           # below the general threshold
+    other = DuplicateIndex(0.7, agency_threshold=0.4)
+    other.add("a", dispatch, "واس")
+    assert other.add("b", rewrite, "رويترز") is None          # another agency's story
+    credited = DuplicateIndex(0.7, agency_threshold=0.4)
+    credited.add("a", dispatch, "واس")
+    assert credited.add("b", rewrite, "واس") == "a"
+    restored = DuplicateIndex(0.7, agency_threshold=0.4)
+    restored.restore("a", *credited.export("a"))
+    assert restored.add("c", rewrite, "واس") == "a"

@@ -480,6 +480,8 @@ def clean_record(record: RawRecord, settings: Settings) -> Document:
         dateline = dateline or author.place
         agency = agency or author.agency
         outlet = outlet or author.outlet
+    if agency:
+        metadata.setdefault("agency", agency)   # the wire credit (grouping: agency copies)
     if record.source:
         metadata.setdefault("outlet", record.source)
     elif outlet:

@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS documents (
     copy_key TEXT,
     signature BLOB,
     shingles INTEGER NOT NULL DEFAULT 0,
+    agency TEXT,
     event INTEGER
 );
 CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
@@ -129,20 +130,22 @@ class Store:
             yield decode_analysis(payload)
 
     # ------------------------------------------------------- grouping state
-    def copy_records(self) -> Iterator[tuple[str, bool, str | None, str | None, bytes | None, int]]:
-        """(id, checked, duplicate_of, exact key, signature, shingles) of every article, in
-        arrival order; `checked` is False for an article stored but not yet compared."""
-        yield from ((row[0], bool(row[1]), row[2], row[3], row[4], row[5])
+    def copy_records(self) -> Iterator[tuple[str, bool, str | None, str | None, bytes | None,
+                                              int, str | None]]:
+        """(id, checked, duplicate_of, exact key, signature, shingles, agency) of every article,
+        in arrival order; `checked` is False for an article stored but not yet compared."""
+        yield from ((row[0], bool(row[1]), row[2], row[3], row[4], row[5], row[6])
                     for row in self._db.execute(
-                        "SELECT id, copy_checked, duplicate_of, copy_key, signature, shingles"
-                        " FROM documents ORDER BY seq"))
+                        "SELECT id, copy_checked, duplicate_of, copy_key, signature, shingles,"
+                        " agency FROM documents ORDER BY seq"))
 
     def set_copy(self, doc_id: str, duplicate_of: str | None, key: str | None,
-                 signature: bytes | None, shingles: int) -> None:
+                 signature: bytes | None, shingles: int, agency: str | None) -> None:
         with self._db:
             self._db.execute(
                 "UPDATE documents SET copy_checked=1, duplicate_of=?, copy_key=?, signature=?,"
-                " shingles=? WHERE id=?", (duplicate_of, key, signature, shingles, doc_id))
+                " shingles=?, agency=? WHERE id=?",
+                (duplicate_of, key, signature, shingles, agency, doc_id))
 
     def grouping_state(self) -> dict[str, Any]:
         """The stored event-tracking state as plain data (empty parts for a new store)."""
