@@ -17,12 +17,16 @@ There is no public Arabic multi-document gold, so this is a proxy, stated plainl
   better) and independent outlets cited per summary (marsad cites every article that says the
   same thing; a baseline "cites" the outlets its sentences come from).
 
-marsad's one event knob, `EARLINESS` (how much an earlier article's lead is preferred), is
-chosen by 5-fold cross-validation over events: each fold takes the weight with the best mean
-R-2 on the other folds' held-out articles (all held-out articles of an event stay in one fold)
-and is scored with it; the "marsad (CV)" row is that figure, averaged over 10 fold shuffles, and
-"marsad (earliness 0)" is the scoring before the knob existed. `--skip 2 --days 3` runs the
-proxy on the three sample days not used when the knob was designed (a fresh check).
+marsad's event knob, `CONSENSUS` (how much agreement with the other outlets' leads counts), is
+chosen by 5-fold cross-validation over events: each fold takes the weight with the best mean R-2
+on the other folds' held-out articles (all held-out articles of an event stay in one fold) and
+is scored with it; the "marsad (CV)" row is that figure, averaged over 10 fold shuffles. For
+comparison, "marsad (before: earliness, CV)" cross-validates the knob it replaced, `earliness`
+(how much an earlier article's lead is preferred), the same way with consensus 0, and
+"marsad (neither)" is the scoring with both at 0. `--skip 2 --days 3` runs the proxy on the
+three sample days not used when the knob was designed (a fresh check). "marsad - Lead" is the
+mean paired difference in R-2 per held-out article with its standard error: with a few dozen
+held-out articles, a point or two is noise.
 
 Limits: the held-out lead is one outlet's view, so absolute scores are low and only the
 comparison between systems means something; grouping errors add noise for every system alike.
@@ -67,7 +71,11 @@ from marsad.types import DocumentAnalysis, Event, RawRecord, Span  # noqa: E402
 
 RESULTS = HERE / "results" / "summaries_multidoc.json"
 N_SENTENCES = 2
-EARLINESS_GRID = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
+CONSENSUS_GRID = (0.0, 0.25, 0.5, 1.0, 2.0)
+EARLINESS_GRID = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)        # the knob consensus replaced
+NEW = tuple((0.0, c) for c in CONSENSUS_GRID)            # (earliness, consensus)
+BEFORE = tuple((e, 0.0) for e in EARLINESS_GRID)
+WEIGHTS = tuple(dict.fromkeys(NEW + BEFORE))
 FOLDS, SHUFFLES = 5, 10
 
 
@@ -129,7 +137,8 @@ def main(argv: Sequence[str] | None = None) -> dict:
     rng = random.Random(0)
     totals = {name: Counter() for name in ("marsad", "Lead (earliest)", "LexRank", "Random")}
     cases = 0
-    by_weight: dict[float, list[dict[str, float]]] = {w: [] for w in EARLINESS_GRID}
+    by_weight: dict[tuple[float, float], list[dict[str, float]]] = {w: [] for w in WEIGHTS}
+    differences: list[float] = []        # marsad - Lead (earliest), R-2 per held-out article
     case_events: list[str] = []
     multi = [e for e in events if len(e.sources) >= 3]
     for event in multi:
@@ -149,10 +158,11 @@ def main(argv: Sequence[str] | None = None) -> dict:
             reference = _text(held, held.document.sentences[:N_SENTENCES])
             rest_by_id = {a.document.id: a for a in rest}
             sub = Event(event.id, event.title, tuple(rest_by_id), (), None)
-            for weight in EARLINESS_GRID:
-                other = summarize_event(sub, rest_by_id, settings, earliness=weight)
-                by_weight[weight].append(rouge(" ".join(s.text for s in other.sentences),
-                                               [reference]))
+            for earliness, consensus in WEIGHTS:
+                other = summarize_event(sub, rest_by_id, settings, earliness=earliness,
+                                        consensus=consensus)
+                by_weight[earliness, consensus].append(
+                    rouge(" ".join(s.text for s in other.sentences), [reference]))
             case_events.append(event.id)
             summary = summarize_event(sub, rest_by_id, settings)
             texts = {"marsad": [s.text for s in summary.sentences]}
@@ -170,35 +180,49 @@ def main(argv: Sequence[str] | None = None) -> dict:
             texts["Random"] = [text[spans[i].start:spans[i].end] for i in chosen]
             cited["Random"] = len({outlets[i] for i in chosen})
             idf = features.Idf.fit(features.terms(text[s.start:s.end]) for s in spans)
+            r2 = {}
             for name, sentences in texts.items():
                 scores = rouge(" ".join(sentences), [reference])
+                r2[name] = scores["R2_F"]
                 totals[name].update({k: scores[k] for k in ("R1_F", "R2_F", "RL_F")})
                 totals[name]["redundancy"] += redundancy(sentences, idf)
                 totals[name]["outlets_cited"] += cited[name]
+            differences.append(r2["marsad"] - r2["Lead (earliest)"])
             cases += 1
     results = {name: {k: round(v / max(cases, 1), 3 if k == "outlets_cited" else 2)
                       for k, v in sorted(total.items())} for name, total in totals.items()}
-    cv, picks = cross_validate(by_weight, case_events)
+    cv, picks = cross_validate(by_weight, case_events, NEW)
     results["marsad (CV)"] = cv
-    results["marsad (earliness 0)"] = mean_scores(by_weight[0.0])
+    results["marsad (before: earliness, CV)"], _ = cross_validate(by_weight, case_events, BEFORE)
+    results["marsad (neither)"] = mean_scores(by_weight[0.0, 0.0])
+    gap = {"mean": round(statistics.fmean(differences), 2) if differences else 0.0,
+           "standard_error": round(statistics.stdev(differences) / len(differences) ** 0.5, 2)
+           if len(differences) > 1 else 0.0}
     print(f"Leave-one-outlet-out proxy: {len(multi)} events with >= 3 outlets, {cases} held-out "
           f"articles; reference = held-out lead ({N_SENTENCES} sentences)")
-    print(f"{'system':<22}{'R-1 F':>7}{'R-2 F':>7}{'R-L F':>7}{'redund.':>9}{'outlets':>9}")
+    print(f"{'system':<31}{'R-1 F':>7}{'R-2 F':>7}{'R-L F':>7}{'redund.':>9}{'outlets':>9}")
     for name, r in results.items():
         extra = (f"{r['redundancy']:>9.3f}{r['outlets_cited']:>9.2f}" if "redundancy" in r
                  else "")
-        print(f"{name:<22}{r['R1_F']:>7.1f}{r['R2_F']:>7.1f}{r['RL_F']:>7.1f}{extra}")
-    print(f"earliness chosen per fold (first shuffle): {picks[0]}; by weight, R-2 on all "
-          f"(for reading, not for choosing): "
-          f"{ {w: mean_scores(v)['R2_F'] for w, v in by_weight.items()} }")
+        print(f"{name:<31}{r['R1_F']:>7.1f}{r['R2_F']:>7.1f}{r['RL_F']:>7.1f}{extra}")
+    print(f"marsad - Lead (earliest), R-2 per held-out article: {gap['mean']:+.2f} "
+          f"(standard error {gap['standard_error']:.2f})")
+    print(f"consensus chosen per fold (first shuffle): {[c for _, c in picks[0]]}; R-2 on all "
+          f"(for reading, not for choosing): by consensus "
+          f"{ {c: mean_scores(by_weight[e, c])['R2_F'] for e, c in NEW} }; before, by "
+          f"earliness { {e: mean_scores(by_weight[e, c])['R2_F'] for e, c in BEFORE} }")
     speed = speed_test(analyses, events, settings)
     print(f"\nSpeed, {speed['articles']} articles / {speed['sentences']} sentences, one core "
           f"(median of {speed['runs']} runs): marsad {speed['marsad_ms']:.0f} ms, "
           f"sumy LexRank {speed['lexrank_ms']:.0f} ms")
     payload = {"benchmark": "saudinewsnet-leave-one-outlet-out", "days": args.days,
-               "skip_days": args.skip, "earliness_grid": list(EARLINESS_GRID),
-               "earliness_cv_picks": picks,
-               "r2_by_earliness": {str(w): mean_scores(v)["R2_F"] for w, v in by_weight.items()},
+               "skip_days": args.skip, "consensus_grid": list(CONSENSUS_GRID),
+               "consensus_cv_picks": [[c for _, c in fold] for fold in picks],
+               "r2_by_consensus": {str(c): mean_scores(by_weight[e, c])["R2_F"] for e, c in NEW},
+               "before_earliness_grid": list(EARLINESS_GRID),
+               "before_r2_by_earliness": {str(e): mean_scores(by_weight[e, c])["R2_F"]
+                                          for e, c in BEFORE},
+               "marsad_minus_lead_r2": gap,
                "events_with_3_outlets": len(multi), "held_out_articles": cases,
                "summary_sentences": N_SENTENCES, "systems": results, "speed_50_articles": speed}
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -211,12 +235,14 @@ def mean_scores(rows: Sequence[dict[str, float]]) -> dict[str, float]:
             for k in ("R1_F", "R2_F", "RL_F")}
 
 
-def cross_validate(by_weight: dict[float, list[dict[str, float]]], case_events: Sequence[str]
-                   ) -> tuple[dict[str, float], list[list[float]]]:
-    """Held-out-fold scores of the earliness weight picked on the other folds (by mean R-2),
-    folds over events, averaged over `SHUFFLES` seeded fold assignments."""
+def cross_validate(by_weight: dict[tuple[float, float], list[dict[str, float]]],
+                   case_events: Sequence[str], grid: Sequence[tuple[float, float]]
+                   ) -> tuple[dict[str, float], list[list[tuple[float, float]]]]:
+    """Held-out-fold scores of the (earliness, consensus) weights in `grid` picked on the other
+    folds (by mean R-2; ties go to the smaller weights), folds over events, averaged over
+    `SHUFFLES` seeded fold assignments."""
     totals: Counter = Counter()
-    picks: list[list[float]] = []
+    picks: list[list[tuple[float, float]]] = []
     events = sorted(set(case_events))
     for seed in range(SHUFFLES):
         shuffled = list(events)
@@ -228,8 +254,8 @@ def cross_validate(by_weight: dict[float, list[dict[str, float]]], case_events: 
             test = [i for i, e in enumerate(case_events) if fold[e] == f]
             if not test:
                 continue
-            best = max(EARLINESS_GRID, key=lambda w: (
-                sum(by_weight[w][i]["R2_F"] for i in train), -w))
+            best = max(grid, key=lambda w: (
+                sum(by_weight[w][i]["R2_F"] for i in train), -sum(w)))
             chosen.append(best)
             for i in test:
                 totals.update({k: by_weight[best][i][k] for k in ("R1_F", "R2_F", "RL_F")})

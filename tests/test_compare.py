@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from builders import (build_analysis, build_document, build_entity, build_event, build_quantity,
-                      build_quote)
+from builders import (
+    build_analysis,
+    build_document,
+    build_entity,
+    build_event,
+    build_quantity,
+    build_quote,
+)
 
-from marsad.explain.compare import compare_event, compare_events, quantity_subject
+from marsad.explain.compare import (
+    compare_event,
+    compare_events,
+    quantity_subject,
+    unit_key,
+)
 from marsad.types import Analysis, Comparison, DocumentAnalysis
 
 WIRE = ("لقي 12 شخصا مصرعهم وأصيب 37 آخرون جراء العاصفة التي ضربت الإسكندرية. "
@@ -131,3 +142,34 @@ def test_death_tolls_are_recognised_whatever_noun_carries_them() -> None:
     assert quantity_subject(build_quantity(doc, "37 شخصا", 37, "شخص"), doc.text) == "مصاب"
     doc = build_document("قضى خمسة من الضحايا تحت الأنقاض")
     assert quantity_subject(build_quantity(doc, "خمسة من الضحايا", 5, "الضحايا"), doc.text) is None
+
+
+def test_counted_nouns_meet_in_singular_dual_and_plural() -> None:
+    for forms in (["طابق", "طابقين", "طوابق", "طابقا", "الطوابق"], ["قتيل", "قتيلين", "قتلى", "قتيلا"],
+                  ["شخص", "شخصا", "شخصين", "أشخاص"], ["مليون", "مليونين", "ملايين"],
+                  ["دولار", "دولارا", "دولارات"], ["حالة", "حالات"], ["سيارة", "سيارتين", "سيارات"],
+                  ["طن", "طنا", "أطنان"]):
+        assert len({unit_key(form) for form in forms}) == 1, forms
+    assert unit_key("طابق") != unit_key("منزل")
+
+
+def test_the_same_floors_agree_and_different_floors_differ_whatever_the_number_form() -> None:
+    texts = {"a": ("انهار مبنى من 5 طوابق في حي الجمرك بالإسكندرية فجر اليوم.", "5 طوابق", 5,
+                   "طوابق", "أ ش أ"),
+             "b": ("انهيار عقار مكون من 5 طوابق في الإسكندرية دون إصابات.", "5 طوابق", 5,
+                   "طوابق", "الأهرام"),
+             "c": ("سقط مبنى من طابقين في حي الجمرك بالإسكندرية.", "طابقين", 2, "طابقين",
+                   "سبوتنيك")}
+    analyses = {}
+    docs = []
+    for doc_id, (text, words, value, unit, source) in texts.items():
+        doc = build_document(text, id=doc_id, source=source)
+        docs.append(doc)
+        analyses[doc_id] = DocumentAnalysis(doc, quantities=(build_quantity(doc, words, value,
+                                                                            unit),))
+    comparison = compare_event(build_event("V1", docs), analyses)
+    assert comparison is not None
+    agreed = [f for f in comparison.agreements if f.kind == "quantity"]
+    assert [(f.subject, sorted(e.doc for e in f.evidence)) for f in agreed] == [("طوابق", ["a", "b"])]
+    # 2 floors against 5 are more than 1.5 times apart: different buildings, not a disagreement.
+    assert not [f for f in comparison.disagreements if f.kind == "quantity"]

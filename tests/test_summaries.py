@@ -124,7 +124,7 @@ def test_event_summary_is_deterministic() -> None:
 
 # ---- issue 5: story summaries, repaired openers, citations by figures ----------------------
 
-from builders import build_entity, build_quote, build_quantity, build_story  # noqa: E402
+from builders import build_entity, build_quantity, build_quote, build_story  # noqa: E402
 
 from marsad.explain.summaries import repair_opener, summarize_story  # noqa: E402
 
@@ -195,7 +195,7 @@ def test_citations_follow_figures_not_only_words() -> None:
     assert first in {"a", "b"} and cited == {"a", "b"}
 
 
-# ---- issue 5: the first report's lead is preferred; an article's consecutive sentences --------
+# ---- issue 5: what the other outlets' leads agree on; earliness; consecutive sentences -------
 
 EARLY = (
     "أعلنت وزارة الصحة صباح اليوم تسجيل أول إصابة بالحمى النزفية في محافظة الكرك الجنوبية. "
@@ -209,17 +209,34 @@ LATER = (
 )
 
 
-def test_earlier_reports_lead_is_preferred() -> None:
+def test_earlier_reports_lead_is_preferred_when_asked() -> None:
     docs = [build_document(LATER, id="later", source="الغد", published="2024-05-02T10:00"),
             build_document(EARLY, id="early", source="بترا", published="2024-05-01T08:00")]
     analyses = {d.id: DocumentAnalysis(d) for d in docs}
     event = build_event("V1", docs)
     settings = Settings(summary_sentences=1)
-    first = summarize_event(event, analyses, settings).sentences[0]
+    first = summarize_event(event, analyses, settings, earliness=0.5, consensus=0.0).sentences[0]
     assert first.citations[0].doc == "early" and first.text == EARLY.split(". ")[0] + "."
     # With no preference for early reports, the later lead (closer to the event centroid) wins.
-    plain = summarize_event(event, analyses, settings, earliness=0.0).sentences[0]
+    plain = summarize_event(event, analyses, settings, earliness=0.0, consensus=0.0).sentences[0]
     assert plain.citations[0].doc.startswith("later")
+
+
+def test_the_lead_other_outlets_agree_with_is_preferred() -> None:
+    # Two outlets lead with the first case in Karak (one reprints the ministry's lead); "later"
+    # leads with the patient's transfer. Consensus with the other outlets' leads picks the former
+    # and it cites both.
+    reprint = build_document(EARLY.split(". ")[0] + ". وتتابع الوزارة الوضع الصحي في المحافظة.",
+                             id="reprint", source="الرأي", published="2024-05-02T12:00")
+    docs = [build_document(LATER, id="later", source="الغد", published="2024-05-02T10:00"),
+            build_document(EARLY, id="early", source="بترا", published="2024-05-02T11:00"),
+            reprint]
+    analyses = {d.id: DocumentAnalysis(d) for d in docs}
+    event = build_event("V1", docs)
+    settings = Settings(summary_sentences=1)
+    first = summarize_event(event, analyses, settings).sentences[0]
+    assert first.text == EARLY.split(". ")[0] + "."
+    assert {c.doc for c in first.citations} >= {"early", "reprint"}
 
 
 def test_consecutive_sentences_of_an_article_stay_together() -> None:
@@ -232,3 +249,22 @@ def test_consecutive_sentences_of_an_article_stay_together() -> None:
     a0, b0, a1, c2 = sentence("a", 0), sentence("b", 0), sentence("a", 1), sentence("c", 2)
     assert _keep_together([a0, b0, a1, c2]) == [a0, a1, b0, c2]
     assert _keep_together([b0, c2]) == [b0, c2]
+
+
+def test_says_the_same_needs_every_shared_figure_to_agree_and_lets_facts_lower_the_bar() -> None:
+    from marsad.explain.summaries import (
+        SAME_FACTS,
+        SAME_FIGURE,
+        SAME_THING,
+        _says_the_same,
+    )
+
+    dead_injured = {"قتيل": {12.0}, "مصاب": {7.0}}
+    assert not _says_the_same(0.9, dead_injured, {"قتيل": {12.0}, "مصاب": {9.0}})
+    assert _says_the_same(SAME_FIGURE, dead_injured, {"قتيل": {12.0}})
+    assert not _says_the_same(SAME_FACTS, dead_injured, {"قتيل": {12.0}})
+    # A paraphrase: the same figure and the same named entity in other words.
+    assert _says_the_same(SAME_FACTS, dead_injured, {"قتيل": {12.0}}, True)
+    # A shared name alone does not lower the bar.
+    assert not _says_the_same(SAME_FACTS, {}, {}, True)
+    assert _says_the_same(SAME_THING, {}, {})

@@ -22,7 +22,9 @@ reporting, we just do not know by whom.
 whatever noun carries them (`12 شخصا مصرعهم`, `14 قتيلا`, `12 حالة وفاة` are all the death
 toll). Values within 5% are the same figure (`خمسة مليارات` against `5.2 مليار`); values more
 than 1.5 times apart are different facts (100 ألف جنيه per family, 300 مليون جنيه in total), not a
-disagreement. Percentages and durations are too ambiguous to compare and are left out.
+disagreement. Percentages and durations are too ambiguous to compare and are left out. Any other
+counted noun is compared by its singular (`unit_key`): طابق, طابقين, طوابق and 3 طوابق against
+طابقا are one unit, as are مليون/مليونين/ملايين and دولار/دولارا/دولارات.
 """
 
 from __future__ import annotations
@@ -36,8 +38,19 @@ from marsad.arabic.normalize import fold
 from marsad.arabic.tokens import word_tokens
 from marsad.group import features
 from marsad.group.events import document_outlet
-from marsad.types import (Comparison, DocumentAnalysis, Entity, Event, Evidence, Finding,
-                          Mention, OutletCoverage, Quantity, Quote, Story)
+from marsad.types import (
+    Comparison,
+    DocumentAnalysis,
+    Entity,
+    Event,
+    Evidence,
+    Finding,
+    Mention,
+    OutletCoverage,
+    Quantity,
+    Quote,
+    Story,
+)
 
 KEY_ENTITIES = 8            # per outlet, most mentioned first
 PARTY_RANK = 5              # an exclusive PER/ORG this high in an outlet's list is a disagreement
@@ -52,6 +65,18 @@ _INJURY = {"مصاب", "مصابين", "مصابا", "جريح", "جرحي", "ا
 _PEOPLE = {"شخص", "اشخاص", "حاله", "حالات", "مواطن", "مواطنين", "فرد", "افراد", "شخصا"}
 _DEATH_CUE = re.compile(r"مصرع|حتف|قتل|لقي|توفي|وفا|ضحاي|حصيله|جثث|جثام|موت|ماتو|وفيات|اودت|بحياه")
 _INJURY_CUE = re.compile(r"اصيب|اصاب|مصاب|جرح|جريح")
+# Broken plurals of nouns that news counts (folded): a regular plural or dual (ات, ين, ان) and
+# the accusative ا are stripped by rule in `unit_key`; these cannot be.
+_BROKEN_PLURALS = {
+    "طوابق": "طابق", "قتلي": "قتيل", "جرحي": "جريح", "اسري": "اسير", "شهداء": "شهيد",
+    "ضحايا": "ضحيه", "جثث": "جثه", "جثامين": "جثمان", "اشخاص": "شخص", "افراد": "فرد",
+    "ملايين": "مليون", "الاف": "الف", "اطنان": "طن", "براميل": "برميل", "دنانير": "دينار",
+    "منازل": "منزل", "مباني": "مبني", "مساكن": "مسكن", "بيوت": "بيت", "مدارس": "مدرسه",
+    "مساجد": "مسجد", "قري": "قريه", "مدن": "مدينه", "دول": "دوله",
+    "اطفال": "طفل", "نساء": "امراه", "رجال": "رجل", "جنود": "جندي", "عناصر": "عنصر",
+    "صواريخ": "صاروخ", "سفن": "سفينه", "امتار": "متر", "اميال": "ميل",
+}
+_PLURAL_ENDINGS = ("تين", "تان", "ات", "ين", "ان", "ا")     # dual (f.), plural, dual, accusative
 _VAGUE_UNITS = {"%", "ساعه", "ساعات", "يوم", "ايام", "عام", "اعوام", "سنه", "سنوات", "شهر",
                 "اشهر", "اسبوع", "اسابيع", "دقيقه", "دقاءق", "لكل"}
 
@@ -63,6 +88,19 @@ class _Outlet:
     reporting: list[DocumentAnalysis]       # articles whose facts count (copies excluded)
 
 
+def unit_key(unit: str) -> str:
+    """The counted noun's singular, folded and without the article or a final ة, so that its
+    singular, dual and plural meet: طابق/طابقين/طوابق -> طابق, قتيلين/قتلى -> قتيل,
+    حالة/حالات -> حال, شخصا/أشخاص -> شخص (`_BROKEN_PLURALS` for the forms no rule reaches)."""
+    word = fold(unit).removeprefix("ال")
+    word = _BROKEN_PLURALS.get(word, word)
+    for ending in _PLURAL_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= (2 if ending == "ا" else 3):
+            word = word[:-len(ending)]
+            break
+    return word[:-1] if word.endswith("ه") and len(word) > 3 else word
+
+
 def quantity_subject(quantity: Quantity, text: str) -> str | None:
     """What a quantity counts, comparable across outlets ("قتيل", "مصاب", "جنيه"...), or None.
 
@@ -72,13 +110,14 @@ def quantity_subject(quantity: Quantity, text: str) -> str | None:
     if quantity.unit is None or " من " in f" {quantity.text} ":
         return None                          # no noun, or a part ("خمسة من الضحايا")
     unit = fold(quantity.unit).removeprefix("ال")
-    if unit in _VAGUE_UNITS:
+    key = unit_key(unit)
+    if unit in _VAGUE_UNITS or key in _VAGUE_KEYS:
         return None
-    if unit in _DEATH:
+    if unit in _DEATH or key in _DEATH_KEYS:
         return "قتيل"
-    if unit in _INJURY:
+    if unit in _INJURY or key in _INJURY_KEYS:
         return "مصاب"
-    if unit in _PEOPLE:
+    if unit in _PEOPLE or key in _PEOPLE_KEYS:
         after = [fold(t.text) for t in word_tokens(text[quantity.end:quantity.end + 40])][:2]
         before = [fold(t.text) for t in word_tokens(text[max(0, quantity.start - 140):
                                                          quantity.start])][-16:]
@@ -95,7 +134,13 @@ def quantity_subject(quantity: Quantity, text: str) -> str | None:
                 return "قتيل"
             if _INJURY_CUE.search(word):
                 return "مصاب"
-    return unit
+    return key
+
+
+_VAGUE_KEYS = {unit_key(u) for u in _VAGUE_UNITS}
+_DEATH_KEYS = {unit_key(u) for u in _DEATH}
+_INJURY_KEYS = {unit_key(u) for u in _INJURY}
+_PEOPLE_KEYS = {unit_key(u) for u in _PEOPLE}
 
 
 def _same_value(a: float, b: float) -> bool:
@@ -166,15 +211,20 @@ def _key_entities(outlet: _Outlet, index: _Index) -> list[str]:
 
 def _quantity_findings(outlets: Sequence[_Outlet]) -> tuple[list[Finding], list[Finding]]:
     by_subject: dict[str, list[tuple[_Outlet, Quantity]]] = defaultdict(list)
+    written: dict[str, Counter[str]] = defaultdict(Counter)    # key -> units as written
     for outlet in outlets:
         for analysis in outlet.reporting:
             for quantity in analysis.quantities:
                 subject = quantity_subject(quantity, analysis.document.text)
                 if subject is not None and quantity.value == quantity.value:  # not NaN
                     by_subject[subject].append((outlet, quantity))
+                    written[subject][quantity.unit or subject] += 1
     agreements: list[Finding] = []
     disagreements: list[Finding] = []
-    for subject, reported in by_subject.items():
+    for key, reported in by_subject.items():
+        # Matching uses the key (جني for جنيه/جنيهات); the reader sees a word as written.
+        subject = key if key in ("قتيل", "مصاب") else \
+            min(written[key].items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
         reported.sort(key=lambda item: item[1].value)
         # Figures of one magnitude (each within COMPARABLE of the next) may describe one thing.
         clusters: list[list[tuple[_Outlet, Quantity]]] = []

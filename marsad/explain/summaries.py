@@ -3,17 +3,23 @@ one story (`summarize_story`, short: `settings.story_summary_sentences`).
 
 All pick whole sentences as written, so every summary sentence can be cited to the exact span
 of the articles it comes from (the one it was taken from first, then the best-matching sentence
-of every other article that says the same thing: stem cosine >= `SAME_THING`, or >= `SAME_FIGURE`
-when both state the same figure; never when they state different figures for the same thing).
+of every other article that says the same thing: stem cosine >= `SAME_THING`; >= `SAME_FIGURE`
+when both state the same figure; >= `SAME_FACTS` when both state the same figure and name the
+same entity (these two let a paraphrase, other words for the same facts, be cited); never when
+they state a different figure for the same thing).
 
 Scoring. News is written lead first (the "inverted pyramid"), so position is the strongest
 signal; on EASC, Lead beats every centrality-only method (see benchmarks/summaries.py). We use a
 position prior re-ranked by centrality (cosine of the sentence's stem tf-idf vector to the
-centroid of the article or event); for an event, also by support: how many other articles say
-the same thing (independent confirmation is what a desk wants in a summary), and by how early
-the article is: the first report of an event (often the agency wire the others rework) has the
-lead the others follow, so a lead is worth more the earlier its article (`EARLINESS`, chosen by
-5-fold cross-validation over events in benchmarks/summaries_multidoc.py).
+centroid of the article or event); for an event, also by support (how many other articles say
+the same thing: independent confirmation is what a desk wants in a summary) and by consensus
+with the other outlets' leads (`CONSENSUS`, chosen by 5-fold cross-validation over events in
+benchmarks/summaries_multidoc.py): the mean, over the other outlets' articles, of the sentence's
+best cosine to a sentence of their lead. Each newsroom's lead is its judgement of what the news
+is; a sentence most leads agree with is the news as the outlets, not one of them, see it. An
+outlet's reprint of a wire counts: printing a lead is a judgement too, and this is how the
+first report, often the agency wire the others rework, gets its due (a plain earliness bonus,
+`earliness`, did this before and is kept at 0 for comparison).
 
 Sentences that read badly out of context are avoided, and taken only when nothing else is left:
 - too short (fewer than `MIN_WORDS` words: datelines, captions, "للمزيد ..." links);
@@ -41,9 +47,19 @@ from marsad.arabic.normalize import fold
 from marsad.arabic.tokens import word_tokens
 from marsad.explain.compare import quantity_subject
 from marsad.group import features
+from marsad.group.events import document_outlet
 from marsad.settings import Settings
-from marsad.types import (Citation, DocumentAnalysis, Entity, Event, Quote, Span, Story, Summary,
-                          SummarySentence)
+from marsad.types import (
+    Citation,
+    DocumentAnalysis,
+    Entity,
+    Event,
+    Quote,
+    Span,
+    Story,
+    Summary,
+    SummarySentence,
+)
 
 MIN_WORDS = 5
 DEFAULT_SENTENCES = 3
@@ -52,7 +68,10 @@ REDUNDANT = 0.5              # cosine at or above which two sentences say the sa
 _SHORTLIST = 60
 SAME_THING = 0.5             # ... and at which an article is cited for a summary sentence
 SAME_FIGURE = 0.3            # ... or at which it is cited when both state the same figure
-EARLINESS = 0.3              # event: weight of the article's earliness (times the position prior)
+SAME_FACTS = 0.2             # ... or when both state the same figure and name the same entity
+CONSENSUS = 1.0              # event: weight of agreement with the other outlets' leads
+EARLINESS = 0.0              # event: weight of the article's earliness (the signal it replaced)
+LEAD_SENTENCES = 2           # an article's lead: its first sentences, where it puts the news
 
 _CUE = (r"(?:اضاف|تابع|اشار|اوضح|استطرد|مضي|ختم|اردف|لفت|بين|شدد|اكد|قال|ذكر|نوه|زاد"
         r"|استدرك|لاحظ|اعتبر|راي|راى|اعرب|كشف)(?:ت)?")
@@ -175,12 +194,14 @@ def summarize_event(event: Event, analyses: Mapping[str, DocumentAnalysis], sett
                     *, quotes: Sequence[Quote] | None = None,
                     entities: Sequence[Entity] = (),
                     speakers: Mapping[str, list[tuple[int, str]]] | None = None,
-                    earliness: float = EARLINESS) -> Summary:
+                    earliness: float = EARLINESS, consensus: float = CONSENSUS) -> Summary:
     """Multi-document summary of an event, every sentence cited to all articles that say it.
 
-    `quotes` (linked, as in the Analysis; default: the analyses' own) and `entities` give the
-    speakers' names used to repair sentences opening with an unresolved "وأضاف أن"; a caller
-    summarising many events passes `speakers` (from `quote_speakers`) computed once instead.
+    `consensus` and `earliness` weigh the two event signals (module docstring); the defaults
+    are the ones benchmarks/summaries_multidoc.py chooses. `quotes` (linked, as in the
+    Analysis; default: the analyses' own) and `entities` give the speakers' names used to
+    repair sentences opening with an unresolved "وأضاف أن"; a caller summarising many events
+    passes `speakers` (from `quote_speakers`) computed once instead.
     """
     if speakers is None:
         speakers = quote_speakers(quotes if quotes is not None else
@@ -188,7 +209,7 @@ def summarize_event(event: Event, analyses: Mapping[str, DocumentAnalysis], sett
     words = settings.summary_words if settings.summary_words > 0 else None
     sentences = None if words else settings.summary_sentences
     return Summary(event.id, _summarize(event.documents, analyses, sentences, words, speakers,
-                                        earliness))
+                                        earliness, consensus))
 
 
 def summarize_story(story: Story, events: Sequence[Event],
@@ -273,7 +294,8 @@ def _repaired(records: Sequence[_Sentence], texts: Mapping[str, str],
 def _summarize(doc_ids: Sequence[str], analyses: Mapping[str, DocumentAnalysis],
                n_sentences: int | None, n_words: int | None,
                speakers: Mapping[str, list[tuple[int, str]]],
-               earliness: float = EARLINESS) -> tuple[SummarySentence, ...]:
+               earliness: float = EARLINESS, consensus: float = CONSENSUS
+               ) -> tuple[SummarySentence, ...]:
     if not n_sentences and not n_words:
         return ()
     documents = [analyses[d].document for d in dict.fromkeys(doc_ids) if d in analyses]
@@ -298,6 +320,20 @@ def _summarize(doc_ids: Sequence[str], analyses: Mapping[str, DocumentAnalysis],
     order = sorted(by_doc, key=lambda d: (not chronology[d][0], chronology[d]))
     early = {d: earliness * (1 - r / max(len(order) - 1, 1)) for r, d in enumerate(order)}
 
+    # The other outlets' leads, copies included: an outlet that reprints a wire's lead has
+    # judged that this is the news as much as one that rewrites it.
+    outlet = {d.id: document_outlet(analyses[d.id]) or d.id for d in documents}
+    leads: dict[str, list[_Sentence]] = {}
+    for s in records:
+        if s.index < LEAD_SENTENCES:
+            leads.setdefault(s.doc, []).append(s)
+
+    def agreement(s: _Sentence) -> float:
+        """Mean over the other outlets' articles of the best cosine to a sentence of its lead."""
+        best = [max(features.dot(s.vector, o.vector) for o in lead)
+                for doc, lead in leads.items() if outlet[doc] != outlet[s.doc]]
+        return sum(best) / len(best) if best else 0.0
+
     def support(s: _Sentence) -> int:
         return len({o.doc for o in candidates
                     if o.doc != s.doc and features.dot(s.vector, o.vector) >= SAME_THING})
@@ -306,68 +342,87 @@ def _summarize(doc_ids: Sequence[str], analyses: Mapping[str, DocumentAnalysis],
         return ((0.5 + early[s.doc]) * position_prior(s.index)
                 + 0.3 * features.dot(s.vector, centre))
 
-    # Support costs a pass over all candidates, so it only re-ranks the best _SHORTLIST.
+    # Support and agreement cost a pass over other articles, so they re-rank the best _SHORTLIST.
     scores = {id(s): base(s) for s in candidates}
     shortlist = sorted(candidates, key=lambda s: -scores[id(s)])[:_SHORTLIST]
     for s in shortlist:
-        scores[id(s)] += 0.2 * math.log1p(support(s)) / math.log1p(independent_docs)
+        scores[id(s)] += (0.2 * math.log1p(support(s)) / math.log1p(independent_docs)
+                          + consensus * agreement(s))
     ranked = sorted(candidates, key=lambda s: (-scores[id(s)], chronology[s.doc], s.index))
     chosen = _select(ranked, n_sentences, n_words, REDUNDANT)
     # Lead sentences first (they carry the news), then by the articles' time order; a sentence
     # chosen with the one before it in its article stays right after it.
     chosen.sort(key=lambda s: (s.index, chronology[s.doc]))
     chosen = _keep_together(chosen)
-    figures = _Figures(analyses, texts)
-    return tuple(_cited(s, records, texts, chronology, figures) for s in chosen)
+    facts = _Facts(analyses, texts)
+    return tuple(_cited(s, records, texts, chronology, facts) for s in chosen)
 
 
-class _Figures:
-    """The numbers each sentence states, by what they count (see compare.quantity_subject)."""
+class _Facts:
+    """What each sentence states that says whether another says the same thing: its figures, by
+    what they count (see compare.quantity_subject), and the names it mentions (stems of the
+    words of its entity mentions; lineage words like بن left out)."""
 
     def __init__(self, analyses: Mapping[str, DocumentAnalysis], texts: Mapping[str, str]) -> None:
-        self.by_doc: dict[str, list[tuple[int, str, float]]] = {}
+        self.figures_by_doc: dict[str, list[tuple[int, str, float]]] = {}
+        self.names_by_doc: dict[str, list[tuple[int, frozenset[str]]]] = {}
         for doc, text in texts.items():
             for q in analyses[doc].quantities:
                 subject = quantity_subject(q, text)
                 if subject is not None:
-                    self.by_doc.setdefault(doc, []).append((q.start, subject, q.value))
+                    self.figures_by_doc.setdefault(doc, []).append((q.start, subject, q.value))
+            for mention in analyses[doc].mentions:
+                words = frozenset(features.terms(mention.text)) - _NOT_NAMES
+                if words:
+                    self.names_by_doc.setdefault(doc, []).append((mention.start, words))
 
-    def of(self, sentence: _Sentence) -> dict[str, set[float]]:
+    def figures(self, sentence: _Sentence) -> dict[str, set[float]]:
         out: dict[str, set[float]] = {}
-        for start, subject, value in self.by_doc.get(sentence.doc, ()):
+        for start, subject, value in self.figures_by_doc.get(sentence.doc, ()):
             if sentence.span.start <= start < sentence.span.end:
                 out.setdefault(subject, set()).add(value)
         return out
 
+    def names(self, sentence: _Sentence) -> set[str]:
+        return {word for start, words in self.names_by_doc.get(sentence.doc, ())
+                if sentence.span.start <= start < sentence.span.end for word in words}
+
+
+_NOT_NAMES = frozenset(fold(w) for w in ("بن", "ابن", "بنت", "آل", "ال", "الله"))
+
 
 def _says_the_same(similarity: float, mine: dict[str, set[float]],
-                   theirs: dict[str, set[float]]) -> bool:
+                   theirs: dict[str, set[float]], same_entity: bool = False) -> bool:
     """Lexically close enough, and no different figure for the same thing (12 dead is not 14
-    dead, however alike the sentences); a shared figure lowers the bar."""
-    shared = conflict = False
+    dead, however alike the sentences, and 12 dead and 7 injured is not 12 dead and 9 injured).
+    Shared facts lower the bar, so that a paraphrase (other words for the same facts) is cited:
+    the same figure, and further the same figure and the same entity. A shared name alone does
+    not: one official's visit and the same official's statement share his name and much of the
+    event's wording (on the SaudiNewsNet sample, 7 of 18 such citations were wrong)."""
+    shared = False
     for subject in mine.keys() & theirs.keys():
-        if mine[subject] & theirs[subject]:
-            shared = True
-        else:
-            conflict = True
-    if conflict and not shared:
-        return False
-    return similarity >= (SAME_FIGURE if shared else SAME_THING)
+        if not mine[subject] & theirs[subject]:
+            return False
+        shared = True
+    if shared:
+        return similarity >= (SAME_FACTS if same_entity else SAME_FIGURE)
+    return similarity >= SAME_THING
 
 
 def _cited(sentence: _Sentence, records: Sequence[_Sentence], texts: Mapping[str, str],
-           chronology: Mapping[str, tuple[str, int]], figures: _Figures) -> SummarySentence:
+           chronology: Mapping[str, tuple[str, int]], facts: _Facts) -> SummarySentence:
     """The sentence (repaired or as written), citing itself first, then the best match in every
     other article that says the same thing."""
-    mine = figures.of(sentence)
+    mine, names = facts.figures(sentence), facts.names(sentence)
     best: dict[str, tuple[float, _Sentence]] = {}
     for other in records:
         if other.doc == sentence.doc:
             continue
         similarity = features.dot(sentence.vector, other.vector)
-        if similarity < SAME_FIGURE or (other.doc in best and similarity <= best[other.doc][0]):
+        if similarity < SAME_FACTS or (other.doc in best and similarity <= best[other.doc][0]):
             continue
-        if _says_the_same(similarity, mine, figures.of(other)):
+        if _says_the_same(similarity, mine, facts.figures(other),
+                          bool(names & facts.names(other))):
             best[other.doc] = (similarity, other)
     citations = [Citation(sentence.doc, sentence.span.start, sentence.span.end)]
     for doc in sorted(best, key=chronology.__getitem__):
