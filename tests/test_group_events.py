@@ -127,3 +127,12 @@ def test_one_strong_pair_joins_groups_that_average_link_keeps_apart() -> None:
     assert average_link([a, b, c], 0.6) == [[0, 1], [2]]
     assert average_link([a, b, c], 0.6, strong=0.65) == [[0, 1, 2]]
     assert average_link([a, b, c], 0.6, strong=0.9) == [[0, 1], [2]]
+
+
+def test_event_title_prefers_a_headline_that_names_the_event() -> None:
+    docs = [analysis(BRIDGE, "column", source="الغد", title="سهلــة  وصعبـــة"),
+            analysis(BRIDGE_OTHER_WORDS, "news", source="بترا", title="افتتاح جسر نهر الزرقاء")]
+    events, _ = group_events(docs, {}, Settings())
+    assert [e.title for e in events] == ["افتتاح جسر نهر الزرقاء"]
+    alone, _ = group_events(docs[:1], {}, Settings())
+    assert alone[0].title == "سهلة وصعبة"                 # its own headline, tatweel removed

@@ -40,6 +40,7 @@ from marsad.settings import Settings
 from marsad.types import Document, DocumentAnalysis, Event, Story
 
 _TITLE_WORDS = 15
+_TITLE_MIN_WORDS = 3
 
 
 def published_day(published: str | None) -> date | None:
@@ -194,17 +195,27 @@ def tracked_events(tracker: EventTracker, analyses: Sequence[DocumentAnalysis],
 
 def _event_title(analyses: Sequence[DocumentAnalysis], members: Sequence[int],
                  centre: Mapping[str, float], idf: features.Idf | None) -> str:
-    """Headline of the most central article; else its first sentence, trimmed."""
+    """The headline of the most central article that says something (three words or more:
+    a column's "شجب واستنكار" does not name the event), else the most central headline at all,
+    else the first sentence trimmed. Tatweel and runs of spaces are removed for display."""
     ranked = list(members)
     if len(members) > 1 and idf is not None:
         closeness = {i: features.dot(features.tfidf(article_terms(analyses[i]), idf), centre)
                      for i in members}
         ranked.sort(key=lambda i: -closeness[i])
-    for index in ranked:
-        title = analyses[index].document.title
-        if title and title.strip():
-            return title.strip()
+    titles = [display_title(analyses[i].document.title) for i in ranked]
+    for title in titles:
+        if len(word_tokens(title)) >= _TITLE_MIN_WORDS:
+            return title
+    for title in titles:
+        if title:
+            return title
     return first_words(analyses[ranked[0]].document, _TITLE_WORDS)
+
+
+def display_title(title: str | None) -> str:
+    """A headline for display: no tatweel (سهلــة -> سهلة), single spaces."""
+    return " ".join((title or "").replace("\u0640", "").split())
 
 
 def first_words(document: Document, limit: int) -> str:
