@@ -69,6 +69,17 @@ def test_relative_word_is_read_against_the_publication_date() -> None:
     assert event_day([undated]) == (None, None)
 
 
+def test_an_event_reported_the_day_after_is_dated_when_it_happened() -> None:
+    yesterday = [article("استهدف تفجير انتحاري أمس الخميس مسجدا في أبها.", "a", published="2015-08-07"),
+                 article("أعلنت الداخلية أمس ارتفاع عدد الضحايا.", "b", published="2015-08-08"),
+                 article("ارتفع عدد ضحايا تفجير المسجد إلى 15.", "c", published="2015-08-07")]
+    assert event_day(yesterday) == (date(2015, 8, 6), "text")     # 2 of 3 leads: the day before
+    announced = [article("يبدأ الوزير الثلاثاء المقبل زيارة إلى موسكو.", "d", published="2015-08-07")]
+    assert event_day(announced) == (date(2015, 8, 7), "published")   # a future date: not moved
+    one_of_three = yesterday[1:] + [article("ارتفع عدد الضحايا.", "e", published="2015-08-07")]
+    assert event_day(one_of_three) == (date(2015, 8, 7), "published")  # no majority
+
+
 def test_wire_copies_do_not_vote_twice() -> None:
     original = article("وقع الزلزال في 3 آب 2015 جنوب البلاد.", "a")
     copies = [article("وقع الزلزال في 3 آب 2015 جنوب البلاد.", f"c{i}", duplicate_of="a")

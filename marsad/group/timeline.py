@@ -1,7 +1,9 @@
 """When each event happened, and each story's events in time order.
 
 `event_day(analyses)` dates one event:
-1. "published": the earliest publication day of its articles (metadata wins when there is any);
+1. "published": the earliest publication day of its articles (metadata wins when there is any,
+   except when most of the dated articles' leads say the happening was 1-7 days earlier, e.g.
+   "أمس": then that day, basis "text");
 2. "text": else a date written in the first two sentences of its articles (`arabic.dates`).
    Only absolute dates count: a day, a month and a year (`20 أيلول 2015`, `20/9/2015`, Hijri
    `5 ذو الحجة 1436 هـ`), or a day and a month when a year is known from a full date in the
@@ -66,10 +68,32 @@ def _independent(analyses: Sequence[DocumentAnalysis]) -> list[DocumentAnalysis]
     return [a for a in analyses if a.document.duplicate_of not in ids]
 
 
+_HAPPENED_WITHIN_DAYS = 7
+
+
 def event_day(analyses: Sequence[DocumentAnalysis]) -> tuple[date | None, str | None]:
-    """(day, basis) of the event made of these articles; basis "published", "text" or None."""
+    """(day, basis) of the event made of these articles; basis "published", "text" or None.
+
+    With publication dates, the event is dated by the earliest one, unless most dated articles
+    (copies aside) say in their lead that it happened 1 to 7 days before they were published
+    ("أمس الخميس", "الثلاثاء الماضي", "6 أغسطس"): then by that day, most votes winning (basis
+    "text"). A date after publication (an announced meeting) or long before (background) does
+    not move the event.
+    """
     published = [d for d in (published_day(a.document.published) for a in analyses) if d]
     if published:
+        voters = 0
+        earlier: Counter[date] = Counter()
+        for analysis in _independent(analyses):
+            day = published_day(analysis.document.published)
+            if day is None:
+                continue
+            voters += 1
+            said = text_day(analysis)
+            if said is not None and 1 <= (day - said).days <= _HAPPENED_WITHIN_DAYS:
+                earlier[said] += 1
+        if 2 * sum(earlier.values()) > voters:
+            return min(earlier, key=lambda d: (-earlier[d], d)), "text"
         return min(published), "published"
     articles = _independent(analyses)
     absolute = [d for d in (text_day(a) for a in articles) if d is not None]
@@ -89,13 +113,12 @@ def date_events(events: Sequence[Event], analyses: Mapping[str, DocumentAnalysis
     dated: list[Event] = []
     basis: dict[str, str] = {}
     for event in events:
-        if event.date:                       # set upstream from metadata: kept as it is
+        day, how = event_day([analyses[d] for d in event.documents if d in analyses])
+        if day is not None and how is not None:
+            event = replace(event, date=day.isoformat())
+            basis[event.id] = how
+        elif event.date:                     # set upstream, articles not at hand: kept
             basis[event.id] = "published"
-        else:
-            day, how = event_day([analyses[d] for d in event.documents if d in analyses])
-            if day is not None and how is not None:
-                event = replace(event, date=day.isoformat())
-                basis[event.id] = how
         dated.append(event)
     return tuple(dated), basis
 
