@@ -313,6 +313,7 @@ def _grouping_settings(settings: Settings) -> dict[str, float | bool]:
             "agency_copy_threshold": settings.agency_copy_threshold,
             "event_threshold": settings.event_threshold,
             "event_window_days": settings.event_window_days,
+            "event_span_days": settings.event_span_days,
             "background_idf": settings.background_idf,
             "event_name_conflict_margin": settings.event_name_conflict_margin}
 

@@ -40,10 +40,15 @@ SETTINGS: tuple[Setting, ...] = (
             "of one topic)."),
     Setting("story_threshold", 0.18,
             "Mean cosine similarity between the event centroids of two groups above which they "
-            "join one story (average link; a single pair of events at 0.25 or more also joins)."),
+            "join one story (average link; a single pair of events reported the same day at 0.3 "
+            "or more also joins)."),
     Setting("event_window_days", 3,
             "An event with no new article for this many days is closed: later articles start a new "
             "event (they may still join its story)."),
+    Setting("event_span_days", 1,
+            "An article published more than this many days after an event's first report starts a "
+            "new event (tomorrow's market session, the next daily bulletin), though it may join "
+            "the same story."),
     Setting("event_name_conflict_margin", 0.25,
             "Extra similarity an article needs to join an event whose leads name other people or "
             "organisations than its own lead (two emirs' condolences, two wedding notices)."),
@@ -68,6 +73,7 @@ class Settings:
     event_threshold: float = 0.38
     story_threshold: float = 0.18
     event_window_days: int = 3
+    event_span_days: int = 1
     event_name_conflict_margin: float = 0.25
     background_idf: bool = True
     summary_sentences: int = 3

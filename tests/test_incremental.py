@@ -166,3 +166,18 @@ def test_a_shortened_name_is_not_a_conflict() -> None:
     assert names_conflict(ArticleNames(frozenset({"حسن العلي"}), frozenset({"حسن العلي"})),
                           cluster)
     assert not names_conflict(ArticleNames(), cluster)               # a lead with no names
+
+
+MARKET = ("أغلق مؤشر سوق الأسهم السعودية تعاملات اليوم مرتفعا {} نقطة إلى مستوى {} نقطة، بتداولات "
+          "بلغت قيمتها خمسة مليارات ريال، وارتفعت أسهم البنوك والبتروكيماويات في ختام الجلسة.")
+
+
+def test_tomorrows_session_of_the_same_template_is_a_new_event_in_the_same_story() -> None:
+    sessions = [analysis(MARKET.format(44, 8120), "sun", source="واس", published="2015-08-09"),
+                analysis(MARKET.format(44, 8120), "sun2", source="اليوم", published="2015-08-10"),
+                analysis(MARKET.format(61, 8181), "tue", source="واس", published="2015-08-11")]
+    events, stories = group_events(sessions, {}, Settings())
+    assert _partition(events) == {frozenset({"sun", "sun2"}), frozenset({"tue"})}
+    assert len(stories) == 1                     # the market is one story over the days
+    loose = replace(Settings(), event_span_days=5)
+    assert len(group_events(sessions, {}, loose)[0]) == 1

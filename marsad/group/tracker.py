@@ -48,6 +48,7 @@ class Cluster:
     total: dict[str, float] = field(default_factory=dict)
     norm_sq: float = 0.0
     last_day: date | None = None
+    first_day: date | None = None
     open: bool = True
     lead_names: set[str] = field(default_factory=set)    # who the members' leads are about
     names: set[str] = field(default_factory=set)         # every name the members mention
@@ -64,6 +65,8 @@ class Cluster:
             self.norm_sq += (old + weight) ** 2 - old * old
         if day is not None and (self.last_day is None or day > self.last_day):
             self.last_day = day
+        if day is not None and (self.first_day is None or day < self.first_day):
+            self.first_day = day
 
     def cosine(self, vector: Mapping[str, float]) -> float:
         return features.dot(vector, self.total) / (math.sqrt(self.norm_sq) or 1.0)
@@ -110,6 +113,7 @@ class EventTracker:
         self.window_days = settings.event_window_days
         self.background = settings.background_idf
         self.conflict_margin = settings.event_name_conflict_margin
+        self.span_days = settings.event_span_days
         self.clusters: list[Cluster] = []
         self.event_of: dict[str, int] = {}        # every placed article (copies too) -> cluster
         self.df: Counter[str] = Counter()
@@ -145,7 +149,7 @@ class EventTracker:
         if day is not None and (self.newest_day is None or day > self.newest_day):
             self.newest_day = day
             self._close_stale(day)
-        best = self._best_cluster(vector, names)
+        best = self._best_cluster(vector, names, day)
         if best < 0:
             best = len(self.clusters)
             self.clusters.append(Cluster())
@@ -167,7 +171,8 @@ class EventTracker:
             self.placed[doc_id] = number
         return number
 
-    def _best_cluster(self, vector: Mapping[str, float], names: ArticleNames | None) -> int:
+    def _best_cluster(self, vector: Mapping[str, float], names: ArticleNames | None,
+                      day: date | None) -> int:
         # Candidates: open events sharing the article's strongest terms, ranked by the part of
         # the cosine those terms give; the exact cosine is computed for the best few only
         # (visiting every shared term of every open event is quadratic on a busy news day).
@@ -182,6 +187,9 @@ class EventTracker:
         best, best_score = -1, self.threshold
         for number in sorted(shortlist):
             cluster = self.clusters[number]
+            if (day is not None and cluster.first_day is not None
+                    and (day - cluster.first_day).days > self.span_days):
+                continue          # a later happening of the same kind: tomorrow's session
             score = cluster.cosine(vector)
             if names is not None and names_conflict(names, cluster):
                 score -= self.conflict_margin
@@ -229,13 +237,15 @@ def cluster_to_json(cluster: Cluster) -> dict:
     return {"members": list(cluster.members), "total": dict(cluster.total),
             "norm_sq": cluster.norm_sq, "open": cluster.open,
             "last_day": cluster.last_day.isoformat() if cluster.last_day else None,
+            "first_day": cluster.first_day.isoformat() if cluster.first_day else None,
             "lead_names": sorted(cluster.lead_names), "names": sorted(cluster.names)}
 
 
 def cluster_from_json(data: Mapping) -> Cluster:
-    last = data.get("last_day")
+    last, first = data.get("last_day"), data.get("first_day")
     return Cluster(members=[str(m) for m in data.get("members", [])],
                    total={str(t): float(w) for t, w in data.get("total", {}).items()},
                    norm_sq=float(data.get("norm_sq", 0.0)), open=bool(data.get("open", True)),
                    last_day=date.fromisoformat(last) if last else None,
+                   first_day=date.fromisoformat(first) if first else None,
                    lead_names=set(data.get("lead_names", ())), names=set(data.get("names", ())))
