@@ -18,6 +18,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from pathlib import Path
 
 from marsad.arabic.sentences import split_sentences
@@ -304,7 +305,7 @@ def ingest(inputs: Sequence[str | Path], store: Store, settings: Settings | None
             rejection = Rejection(item.document.path or item.document.id, exc.code, str(exc))
             rejected.append(rejection)
             store.add_rejection(rejection)
-    update_grouping(store, settings, times)
+    update_grouping(store, settings, times, complete=False)
     return IngestResult(added, unchanged, tuple(rejected), store.count())
 
 
@@ -318,35 +319,44 @@ def _grouping_settings(settings: Settings) -> dict[str, float | bool]:
             "event_name_conflict_margin": settings.event_name_conflict_margin}
 
 
-def update_grouping(store: Store, settings: Settings,
-                    times: StageTimes | None = None) -> tuple[EventTracker, dict[str, str | None]]:
+def update_grouping(store: Store, settings: Settings, times: StageTimes | None = None, *,
+                    complete: bool = True) -> tuple[EventTracker, dict[str, str | None]]:
     """Bring the store's copies and events up to date; return the tracker and the copy links.
 
     Only articles not yet compared / placed are processed (the ones just ingested, or ones an
-    interrupted run stored but did not place). When the grouping settings differ from the ones
-    the stored state was built with, the state is dropped and everything is regrouped once.
+    interrupted run stored but did not place), and only against what can still take them: the
+    open events, and near-copy signatures of the last `copy_window_days` (every article's exact
+    key is kept). With `complete=False` (ingest) closed events are not even loaded, so the cost
+    of an ingest follows the news of the last days, not the size of the store; a report needs
+    `complete`. When the grouping settings differ from the ones the stored state was built
+    with, the state is dropped and everything is regrouped once.
     """
     times = times if times is not None else StageTimes()
     wanted = _grouping_settings(settings)
-    state = store.grouping_state()
+    state = store.grouping_state(open_only=not complete)
     if state.get("settings", wanted) != wanted:
         copy_settings = ("duplicate_threshold", "agency_copy_threshold")
         store.reset_grouping(copies=any(state["settings"].get(k) != wanted[k]
                                         for k in copy_settings))
-        state = store.grouping_state()
+        state = store.grouping_state(open_only=not complete)
 
     started = time.perf_counter()
     index = DuplicateIndex(settings.duplicate_threshold, settings.agency_copy_threshold)
     duplicate_of: dict[str, str | None] = {}
     unchecked: list[str] = []
-    for doc_id, checked, original, key, signature, shingles, agency in store.copy_records():
+    newest = state.get("newest_day")
+    horizon = (date.fromisoformat(newest) - timedelta(days=settings.copy_window_days)
+               ).isoformat() if newest else None
+    for record in store.copy_records():
+        doc_id, checked, original, key, signature, shingles, agency, published = record
         if checked:
-            index.restore(doc_id, key, signature, shingles, agency)
+            recent = horizon is None or not published or published[:10] >= horizon
+            index.restore(doc_id, key, signature, shingles, agency, near=recent)
             duplicate_of[doc_id] = original
         else:
             unchecked.append(doc_id)
     tracker = EventTracker.restore(settings, n_documents=state.get("n_documents", 0),
-                                   df=state["df"], newest_day=state.get("newest_day"),
+                                   df=state["df"], newest_day=newest,
                                    event_of=state["event_of"], clusters=state["clusters"])
     unplaced = {doc_id for doc_id in duplicate_of if doc_id not in tracker.event_of}
     unplaced.update(unchecked)

@@ -33,6 +33,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("agency_copy_threshold", 0.5,
             "Lower near-duplicate similarity for two articles credited to the same news agency "
             "(an outlet's rewrite of one wire dispatch is a copy, not independent reporting)."),
+    Setting("copy_window_days", 30,
+            "In a store, a new article is checked for near copies among the articles of the last "
+            "this many days (exact copies of older ones are still found)."),
     Setting("event_threshold", 0.38,
             "Cosine similarity (tf-idf of normalised stems) above which an article joins an event "
             "(0.38: near the best events B-cubed F1 on the dev half of the 2015-08-08 labels "
@@ -70,6 +73,7 @@ class Settings:
     languages: tuple[str, ...] = ("ar",)
     duplicate_threshold: float = 0.7
     agency_copy_threshold: float = 0.5
+    copy_window_days: int = 30
     event_threshold: float = 0.38
     story_threshold: float = 0.18
     event_window_days: int = 3

@@ -7,6 +7,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from test_group_events import BRIDGE, BRIDGE_OTHER_WORDS, FOOTBALL, HOSPITAL, SCHOOL, analysis
 
 from marsad.group.events import group_events, place_articles, tracked_events
@@ -181,3 +182,35 @@ def test_tomorrows_session_of_the_same_template_is_a_new_event_in_the_same_story
     assert len(stories) == 1                     # the market is one story over the days
     loose = replace(Settings(), event_span_days=5)
     assert len(group_events(sessions, {}, loose)[0]) == 1
+
+
+@pytest.mark.parametrize("window, trimmed_copy_of", [(30, None), (1000, "b1")])
+def test_ingest_loads_only_open_events_and_recent_copy_signatures(
+        tmp_path: Path, window: int, trimmed_copy_of: str | None) -> None:
+    settings = replace(Settings(), copy_window_days=window)
+    old_day, new_day = "2024-03-01", "2024-05-01"
+    text_of = {"bridge": BRIDGE, "hospital": HOSPITAL}
+
+    def article(name: str, doc_id: str, day: str, text: str | None = None) -> Path:
+        folder = tmp_path / "in"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"{doc_id}.json"
+        path.write_text(json.dumps({"id": doc_id, "title": name, "published": day,
+                                    "text": text or text_of[name]}, ensure_ascii=False),
+                        encoding="utf-8")
+        return path
+
+    with Store(tmp_path / "m.sqlite") as store:
+        ingest([article("bridge", "b1", old_day)], store, settings)
+        ingest([article("hospital", "h1", new_day)], store, settings)   # closes the bridge event
+        lean = store.grouping_state(open_only=True)
+        assert [c.get("open") for c in lean["clusters"]] == [False, True]
+        assert lean["clusters"][0] == {"open": False}                    # not loaded
+        # An exact copy of the two-month-old article is still a copy; a near copy of it (a
+        # trimmed version) is not looked for any more.
+        ingest([article("bridge", "b2", new_day),
+                article("bridge", "b3", new_day, BRIDGE.rsplit("،", 1)[0] + ".")], store, settings)
+        report = analyze_store(store, settings)
+    copies = {d.id: d.duplicate_of for d in report.documents}
+    assert copies["b2"] == "b1" and copies["b3"] == trimmed_copy_of
+    assert sum(len(e.documents) for e in report.events) == 4

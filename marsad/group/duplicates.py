@@ -34,7 +34,7 @@ import hashlib
 import re
 from collections import deque
 
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from marsad.arabic.normalize import fold
 from marsad.arabic.tokens import word_tokens
@@ -79,7 +79,7 @@ class DuplicateIndex:
         self._recent: dict[str, deque[str]] = {}   # agency -> its latest articles (candidates)
         self._lsh = MinHashLSH(num_perm=NUM_PERM, params=(_BANDS, _ROWS))
         self._exact: dict[str, str] = {}
-        self._signatures: dict[str, MinHash] = {}
+        self._signatures: dict[str, MinHash | LeanMinHash] = {}
         self._sizes: dict[str, int] = {}
         self._order: dict[str, int] = {}
         self._keys: dict[str, str] = {}
@@ -149,8 +149,12 @@ class DuplicateIndex:
                 else None, self._sizes.get(doc_id, 0), self._agency.get(doc_id))
 
     def restore(self, doc_id: str, key: str | None, signature: bytes | None, size: int,
-                agency: str | None = None) -> None:
-        """Put back an article `export` described, in the original arrival order."""
+                agency: str | None = None, *, near: bool = True) -> None:
+        """Put back an article `export` described, in the original arrival order.
+
+        With `near=False` only its exact key comes back: later exact copies of it are still
+        found, near copies no longer (a store keeps near-copy candidates for recent articles).
+        """
         if doc_id in self._order:
             raise ValueError(f"document id {doc_id!r} was already added")
         self._order[doc_id] = len(self._order)
@@ -159,10 +163,11 @@ class DuplicateIndex:
         if key is not None:
             self._exact.setdefault(key, doc_id)
             self._keys[doc_id] = key
-        if signature is not None:
+        if signature is not None and near:
             import numpy as np
-            minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME,
-                              hashvalues=np.frombuffer(signature, dtype="<u4").astype(np.uint32))
+            # Lean: no permutations to rebuild (they were most of the cost of a restore).
+            minhash = LeanMinHash(seed=_SEED, scheme=_SCHEME,
+                                  hashvalues=np.frombuffer(signature, dtype="<u4").astype(np.uint32))
             self._lsh.insert(doc_id, minhash)
             self._signatures[doc_id] = minhash
             self._sizes[doc_id] = size

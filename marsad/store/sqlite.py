@@ -50,7 +50,9 @@ CREATE TABLE IF NOT EXISTS documents (
     event INTEGER
 );
 CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS clusters (number INTEGER PRIMARY KEY, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS clusters (
+    number INTEGER PRIMARY KEY, open INTEGER NOT NULL, state TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS rejections (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     input TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL, at REAL NOT NULL
@@ -131,13 +133,14 @@ class Store:
 
     # ------------------------------------------------------- grouping state
     def copy_records(self) -> Iterator[tuple[str, bool, str | None, str | None, bytes | None,
-                                              int, str | None]]:
-        """(id, checked, duplicate_of, exact key, signature, shingles, agency) of every article,
-        in arrival order; `checked` is False for an article stored but not yet compared."""
-        yield from ((row[0], bool(row[1]), row[2], row[3], row[4], row[5], row[6])
+                                              int, str | None, str | None]]:
+        """(id, checked, duplicate_of, exact key, signature, shingles, agency, published) of
+        every article, in arrival order; `checked` is False for an article stored but not yet
+        compared."""
+        yield from ((row[0], bool(row[1]), row[2], row[3], row[4], row[5], row[6], row[7])
                     for row in self._db.execute(
                         "SELECT id, copy_checked, duplicate_of, copy_key, signature, shingles,"
-                        " agency FROM documents ORDER BY seq"))
+                        " agency, published FROM documents ORDER BY seq"))
 
     def set_copy(self, doc_id: str, duplicate_of: str | None, key: str | None,
                  signature: bytes | None, shingles: int, agency: str | None) -> None:
@@ -147,15 +150,23 @@ class Store:
                 " shingles=?, agency=? WHERE id=?",
                 (duplicate_of, key, signature, shingles, agency, doc_id))
 
-    def grouping_state(self) -> dict[str, Any]:
-        """The stored event-tracking state as plain data (empty parts for a new store)."""
+    def grouping_state(self, *, open_only: bool = False) -> dict[str, Any]:
+        """The stored event-tracking state as plain data (empty parts for a new store).
+
+        With `open_only`, a closed event comes back as `{"open": false}` only (placing new
+        articles needs the open events; a report needs them all).
+        """
         meta = self._db.execute("SELECT value FROM meta WHERE key='grouping'").fetchone()
         state: dict[str, Any] = json.loads(meta[0]) if meta else {}
         state["df"] = dict(self._db.execute("SELECT term, df FROM terms"))
         state["event_of"] = {row[0]: row[1] for row in self._db.execute(
             "SELECT id, event FROM documents WHERE event IS NOT NULL")}
-        state["clusters"] = [json.loads(row[0]) for row in self._db.execute(
-            "SELECT state FROM clusters ORDER BY number")]
+        state["clusters"] = [
+            json.loads(row[1]) if row[0] or not open_only else {"open": False}
+            for row in self._db.execute(
+                "SELECT open, state FROM clusters ORDER BY number"
+                if not open_only else
+                "SELECT open, CASE WHEN open THEN state END FROM clusters ORDER BY number")]
         return state
 
     def save_grouping(self, meta: dict[str, Any], df_delta: dict[str, int],
@@ -168,8 +179,9 @@ class Store:
                 "INSERT INTO terms VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df=df+excluded.df",
                 df_delta.items())
             self._db.executemany(
-                "INSERT OR REPLACE INTO clusters VALUES (?, ?)",
-                ((n, json.dumps(c, ensure_ascii=False, separators=(",", ":")))
+                "INSERT OR REPLACE INTO clusters VALUES (?, ?, ?)",
+                ((n, int(bool(c.get("open"))), json.dumps(c, ensure_ascii=False,
+                                                         separators=(",", ":")))
                  for n, c in clusters.items()))
             self._db.executemany("UPDATE documents SET event=? WHERE id=?",
                                  ((n, d) for d, n in placed.items()))
