@@ -38,6 +38,13 @@ from marsad.settings import Settings
 
 _CANDIDATE_TERMS = 30     # an article's strongest terms, used to find candidate events
 _SHORTLIST = 8            # candidate events whose exact cosine is computed
+# An event of 3+ articles is compared through its 75 strongest terms: as an event grows its full
+# centroid spreads over every side story its articles mention (a condolence round-up names ten
+# countries) and pulls in unrelated articles; its core stays on the happening. On the dev half of
+# the 2015-08-08 labels: events pairwise F1 0.800 -> 0.810 on the day alone, 0.714 -> 0.793 with
+# the day inside all five sample days (100 terms: 0.810 / 0.789; 50: 0.787 / 0.774).
+_CORE_TERMS = 75
+_CORE_MIN_MEMBERS = 3
 
 
 @dataclass
@@ -52,6 +59,8 @@ class Cluster:
     open: bool = True
     lead_names: set[str] = field(default_factory=set)    # who the members' leads are about
     names: set[str] = field(default_factory=set)         # every name the members mention
+    _core: tuple[int, dict[str, float], float] | None = field(default=None, repr=False,
+                                                              compare=False)
 
     def add(self, doc_id: str, vector: Mapping[str, float], day: date | None,
             names: ArticleNames | None = None) -> None:
@@ -69,7 +78,15 @@ class Cluster:
             self.first_day = day
 
     def cosine(self, vector: Mapping[str, float]) -> float:
-        return features.dot(vector, self.total) / (math.sqrt(self.norm_sq) or 1.0)
+        """Cosine of an article to the event: to its centroid, or, once the event has
+        `_CORE_MIN_MEMBERS` articles, to its core (the `_CORE_TERMS` strongest terms)."""
+        if len(self.members) < _CORE_MIN_MEMBERS:
+            return features.dot(vector, self.total) / (math.sqrt(self.norm_sq) or 1.0)
+        if self._core is None or self._core[0] != len(self.members):
+            core = dict(heapq.nlargest(_CORE_TERMS, self.total.items(), key=lambda kv: kv[1]))
+            norm = math.sqrt(sum(w * w for w in core.values())) or 1.0
+            self._core = (len(self.members), core, norm)
+        return features.dot(vector, self._core[1]) / self._core[2]
 
 
 @dataclass(frozen=True)
