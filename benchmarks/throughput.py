@@ -3,7 +3,12 @@
 Prints articles per second per stage and in total, and peak memory, and writes JSON to
 benchmarks/results/throughput.json.
 
-    .venv/bin/python benchmarks/throughput.py [--data DIR] [--limit N]
+    .venv/bin/python benchmarks/throughput.py [--data DIR] [--limit N] [--jobs N]
+
+With `--jobs N` (N > 1) the per-article stages run in N worker processes: the total is wall time,
+per-stage seconds are summed over the workers (so per-stage rates are per process), the
+read+decode row is not computed, and the peak memory of the largest worker is reported too.
+Results go to throughput_jobsN.json.
 
 Per-stage rates are articles / seconds spent in that stage (document stages are summed over
 articles; collection stages run once over the collection). Peak memory is the process's maximum
@@ -38,8 +43,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=0, help="only the first N files' worth")
-    parser.add_argument("--out", type=Path, default=HERE / "results" / "throughput.json")
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--jobs", type=int, default=1)
     args = parser.parse_args()
+    args.out = args.out or HERE / "results" / ("throughput.json" if args.jobs <= 1
+                                               else f"throughput_jobs{args.jobs}.json")
     if not args.data.exists():
         print(f"throughput: {args.data} not found (the shared data beside the project)",
               file=sys.stderr)
@@ -50,7 +58,7 @@ def main() -> int:
     times = StageTimes()
     rss_before = peak_rss_mb()
     started = time.perf_counter()
-    analysis = run(inputs, Settings(), times=times)
+    analysis = run(inputs, Settings(), times=times, jobs=args.jobs)
     total = time.perf_counter() - started
     n_docs = len(analysis.documents)
     n_read = n_docs + len(analysis.rejected)
@@ -60,9 +68,10 @@ def main() -> int:
         rate = (n_read if stage == "clean" else n_docs) / seconds if seconds else float("inf")
         rows.append({"stage": stage, "seconds": round(seconds, 2),
                      "articles_per_s": round(rate, 1)})
-    reading = total - sum(times.seconds.values())
-    rows.insert(0, {"stage": "read+decode", "seconds": round(reading, 2),
-                    "articles_per_s": round(n_read / reading, 1) if reading > 0 else None})
+    if args.jobs <= 1:
+        reading = total - sum(times.seconds.values())
+        rows.insert(0, {"stage": "read+decode", "seconds": round(reading, 2),
+                        "articles_per_s": round(n_read / reading, 1) if reading > 0 else None})
     result = {
         "benchmark": "throughput",
         "data": str(args.data),
@@ -76,7 +85,11 @@ def main() -> int:
         "stories": len(analysis.stories),
         "total_seconds": round(total, 2),
         "articles_per_s": round(n_read / total, 1),
+        "jobs": args.jobs,
         "peak_rss_mb": round(peak_rss_mb(), 1),
+        "peak_rss_largest_worker_mb": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1) if args.jobs > 1
+        else None,
         "rss_before_mb": round(rss_before, 1),
         "stages": rows,
         "machine": {"python": platform.python_version(), "cpus": _cpus()},
@@ -89,7 +102,9 @@ def main() -> int:
           f"{result['rejected_by_code']}")
     print(f"entities {result['entities']}, quotes {result['quotes']}, quantities "
           f"{result['quantities']}, events {result['events']}, stories {result['stories']}")
-    print(f"peak memory {result['peak_rss_mb']} MB")
+    print(f"peak memory {result['peak_rss_mb']} MB"
+          + (f", largest worker {result['peak_rss_largest_worker_mb']} MB" if args.jobs > 1
+             else ""))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"wrote {args.out}")

@@ -16,9 +16,11 @@ from marsad.settings import Settings
 from marsad.types import Analysis, Document, Rejection
 
 
-def analyze(inputs: Sequence[str | Path], settings: Settings | None = None) -> Analysis:
-    """Read files/folders of articles and return the whole analysis (no progress output)."""
-    return run(inputs, settings or Settings())
+def analyze(inputs: Sequence[str | Path], settings: Settings | None = None, *,
+            jobs: int = 1) -> Analysis:
+    """Read files/folders of articles and return the whole analysis (no progress output);
+    `jobs` > 1 runs the per-article stages in that many processes (same result)."""
+    return run(inputs, settings or Settings(), jobs=jobs)
 
 
 def read_document(path: str | Path, settings: Settings | None = None) -> Document:

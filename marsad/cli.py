@@ -70,7 +70,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from marsad.pipeline import run
     if not args.json and not args.html:
         raise UsageError("nothing to write", "pass --json FILE and/or --html DIR")
-    analysis = run(args.inputs, _settings(args), _progress_factory(args.quiet))
+    analysis = run(args.inputs, _settings(args), _progress_factory(args.quiet), jobs=args.jobs)
     _report_rejections(analysis.rejected, args)
     _say(args, _summary_line(analysis))
     if not analysis.documents:
@@ -84,7 +84,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from marsad.pipeline import ingest
     from marsad.store import Store
     with Store(args.db) as store:
-        result = ingest(args.inputs, store, _settings(args), _progress_factory(args.quiet))
+        result = ingest(args.inputs, store, _settings(args), _progress_factory(args.quiet),
+                        jobs=args.jobs)
     _report_rejections(result.rejected, args)
     _say(args, f"{result.added} added, {result.unchanged} already stored, "
                f"{len(result.rejected)} rejected; {result.total} articles in {args.db}")
@@ -126,6 +127,13 @@ def cmd_settings(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="marsad", description="Arabic news, understood: entities, quotes, events, "
@@ -140,16 +148,22 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--max-input-mb", type=int, metavar="MB",
                        help="reject input files larger than this (default 20)")
 
+    def jobs(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
+                       help="analyse articles in N processes (default 1; results are the same)")
+
     p = sub.add_parser("analyze", help="analyse articles and write the analysis file/report")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (recursive)")
     p.add_argument("--json", metavar="FILE", help="write the analysis JSON here")
     p.add_argument("--html", metavar="DIR", help="write the HTML report (DIR/index.html)")
+    jobs(p)
     common(p)
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("ingest", help="analyse articles into an embedded store (incremental)")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (recursive)")
     p.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"store file ({DEFAULT_DB})")
+    jobs(p)
     common(p)
     p.set_defaults(func=cmd_ingest)
 

@@ -166,3 +166,14 @@ def test_a_missing_model_stops_the_run_with_its_fix(tmp_path: Path, monkeypatch)
     (tmp_path / "a.txt").write_text(WIRE, encoding="utf-8")
     with pytest.raises(ModelError):
         run([tmp_path], Settings())
+
+
+def test_two_processes_give_the_same_analysis_as_one(tmp_path) -> None:
+    from pathlib import Path
+
+    from marsad.api import analyze
+    demo = Path(__file__).resolve().parents[1] / "examples" / "demo"
+    bad = tmp_path / "empty.txt"
+    bad.write_text("", encoding="utf-8")
+    inputs = [demo, bad]
+    assert analyze(inputs, jobs=2) == analyze(inputs, jobs=1)

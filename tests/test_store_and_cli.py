@@ -129,3 +129,17 @@ def test_cli_summarize_prints_sentences_in_reading_order(tmp_path: Path, capsys)
     assert main(["summarize", str(src), "--sentences", "1", "-q"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 1 and "أبها" in lines[0]
+
+
+def test_cli_jobs(tmp_path: Path) -> None:
+    _write(tmp_path / "in", "storm.txt", STORM)
+    _write(tmp_path / "in", "match.txt", MATCH)
+    assert main(["analyze", str(tmp_path / "in"), "--json", str(tmp_path / "a.json"),
+                 "-j", "2", "-q"]) == 0
+    data = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    assert {d["id"] for d in data["documents"]} == {"storm", "match"}
+    assert main(["ingest", str(tmp_path / "in"), "--db", str(tmp_path / "m.sqlite"),
+                 "--jobs", "2", "-q"]) == 0
+    with pytest.raises(SystemExit) as exc:
+        main(["analyze", str(tmp_path / "in"), "--json", "x.json", "--jobs", "0"])
+    assert exc.value.code == 2
