@@ -27,24 +27,14 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import json
-import zipfile
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from train_clusters import iter_more_days  # noqa: E402
 
 from marsad.arabic.normalize import fold
 from marsad.group.features import terms
 
 PROJECT = Path(__file__).resolve().parents[1]
 OUT = PROJECT / "marsad" / "models" / "background_df.tsv.gz"
-
-
-def iter_background(shared: Path):
-    """Contents of every article of the zipped SaudiNewsNet days (not the sample days)."""
-    for path in sorted((shared / "data" / "saudinewsnet-more").glob("*.zip")):
-        with zipfile.ZipFile(path) as archive:
-            for name in archive.namelist():
-                if name.endswith(".json"):
-                    for record in json.loads(archive.read(name).decode("utf-8")):
-                        yield record.get("content") or ""
 
 
 def main() -> None:
@@ -56,7 +46,7 @@ def main() -> None:
     df: Counter[str] = Counter()
     seen: set[str] = set()
     n = 0
-    for content in iter_background(args.shared):
+    for content in iter_more_days(args.shared):
         key = fold(content[:300])
         if key in seen or len(content) < 50:
             continue

@@ -45,6 +45,11 @@ def iter_articles(shared: Path):
     for path in sorted((shared / "data" / "saudinewsnet-sample").glob("*.json")):
         for record in json.loads(path.read_text(encoding="utf-8")):
             yield record.get("content") or ""
+    yield from iter_more_days(shared)
+
+
+def iter_more_days(shared: Path):
+    """Contents of every article of the zipped SaudiNewsNet days (not the sample days)."""
     for path in sorted((shared / "data" / "saudinewsnet-more").glob("*.zip")):
         with zipfile.ZipFile(path) as archive:
             for name in archive.namelist():

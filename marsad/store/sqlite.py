@@ -198,10 +198,16 @@ class Store:
             self._db.execute("UPDATE documents SET event=NULL")
 
     def analyses_of(self, ids: set[str]) -> Iterator[DocumentAnalysis]:
-        """The analyses of the given article ids, in arrival order."""
-        for doc_id, payload in self._db.execute("SELECT id, analysis FROM documents ORDER BY seq"):
-            if doc_id in ids:
-                yield decode_analysis(payload)
+        """The analyses of the given article ids, in arrival order (only their rows are read)."""
+        wanted = sorted(ids)
+        rows: list[tuple[int, str]] = []
+        for start in range(0, len(wanted), 500):     # SQLite's limit on bound parameters
+            chunk = wanted[start:start + 500]
+            rows += self._db.execute(
+                f"SELECT seq, analysis FROM documents WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk).fetchall()
+        for _, payload in sorted(rows):
+            yield decode_analysis(payload)
 
     def rejections(self) -> list[Rejection]:
         return [Rejection(*row) for row in
