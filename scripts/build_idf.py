@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_clusters import iter_more_days  # noqa: E402
+from train_clusters import iter_more_days
 
 from marsad.arabic.normalize import fold
 from marsad.group.features import terms
