@@ -45,6 +45,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Mean cosine similarity between the event centroids of two groups above which they "
             "join one story (average link; a single pair of events reported the same day at 0.3 "
             "or more also joins)."),
+    Setting("story_window_days", 30,
+            "A story with no new event for this many days is closed: later events start a new "
+            "story (it keeps the memory and the cost of placing an event bounded on a long "
+            "archive)."),
     Setting("event_window_days", 3,
             "An event with no new article for this many days is closed: later articles start a new "
             "event (they may still join its story)."),
@@ -76,6 +80,7 @@ class Settings:
     copy_window_days: int = 30
     event_threshold: float = 0.38
     story_threshold: float = 0.18
+    story_window_days: int = 30
     event_window_days: int = 3
     event_span_days: int = 1
     event_name_conflict_margin: float = 0.25

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from builders import build_document
 
 from marsad.group.events import group_events
@@ -92,7 +94,7 @@ def test_closed_event_starts_again_but_joins_the_story() -> None:
     analyses = [
         analysis(BRIDGE, "open", source="بترا", published="2024-03-10", names=("سليم العمري",)),
         analysis(FOOTBALL, "football", source="الدستور", published="2024-03-12"),
-        analysis(BRIDGE_REPAIR, "repair", source="الغد", published="2024-04-20",
+        analysis(BRIDGE_REPAIR, "repair", source="الغد", published="2024-03-25",
                  names=("سليم العمري",)),
     ]
     events, stories = group_events(analyses, {}, Settings())
@@ -102,6 +104,12 @@ def test_closed_event_starts_again_but_joins_the_story() -> None:
     assert story_of["open"] == story_of["repair"] != story_of["football"]
     assert sorted(v for s in stories for v in s.events) == sorted(e.id for e in events)
     assert [s.id for s in stories] == [f"S{i}" for i in range(1, len(stories) + 1)]
+    # After `story_window_days` without an event the story is closed: the repair starts anew.
+    late = analyses[:2] + [replace(analyses[2], document=replace(analyses[2].document,
+                                                                 published="2024-04-20"))]
+    events, _ = group_events(late, {}, Settings())
+    story_of = {e.documents[0]: e.story for e in events}
+    assert len(set(story_of.values())) == 3
 
 
 def test_undated_articles_and_empty_collections() -> None:

@@ -33,7 +33,8 @@ from datetime import date
 
 from marsad.arabic.tokens import word_tokens
 from marsad.group import features
-from marsad.group.stories import group_stories
+from marsad.group.stories import story_records
+from marsad.group.story_tracker import StoryTracker
 from marsad.arabic.normalize import fold
 from marsad.group.tracker import ArticleNames, EventTracker
 from marsad.settings import Settings
@@ -146,11 +147,16 @@ def group_events(analyses: Sequence[DocumentAnalysis], duplicate_of: Mapping[str
 
 
 def tracked_events(tracker: EventTracker, analyses: Sequence[DocumentAnalysis],
-                   settings: Settings) -> tuple[tuple[Event, ...], tuple[Story, ...]]:
+                   settings: Settings, stories: StoryTracker | None = None
+                   ) -> tuple[tuple[Event, ...], tuple[Story, ...]]:
     """Event and Story records for the tracker's clusters, over the given (placed) articles.
 
     Event ids V1.. follow the time order of each event's first article; an article the tracker
-    never placed is an event of its own.
+    never placed is an event of its own. Stories come from `stories` (a store's story tracker,
+    kept up to date with `story_tracker.update_stories`; an event it does not hold yet is placed
+    in it), else from a new `StoryTracker` fed every event's final centroid in the order of its
+    first day, then cluster number (batch: the same as a store fed day by day when no event
+    changes after its day). Story ids are `S{number + 1}` of the story numbers.
     """
     if not analyses:
         return (), ()
@@ -188,9 +194,46 @@ def tracked_events(tracker: EventTracker, analyses: Sequence[DocumentAnalysis],
             date=min(event_days).isoformat() if event_days else None,
         ))
         centres.append(total)
-    stories, story_of = group_stories(events, centres, settings.story_threshold)
+    keys = list(members_by_cluster)
+    story_tracker = stories if stories is not None else StoryTracker(settings)
+    _place_events(story_tracker, tracker, keys, events, centres)
+    groups: dict[int, list[int]] = {}
+    for index, key in enumerate(keys):
+        number = story_tracker.story_of[_story_key(key)]
+        groups.setdefault(story_tracker.current(number), []).append(index)
+    story_records_, story_of = story_records(
+        events, centres, [(f"S{number + 1}", group) for number, group in sorted(groups.items())])
     events = [replace(event, story=story_of[event.id]) for event in events]
-    return tuple(events), stories
+    return tuple(events), story_records_
+
+
+def _story_key(key: object) -> int | str:
+    """An event's key in the story tracker: its cluster number, or for an article the event
+    tracker never placed, "unplaced:" and the article id."""
+    if isinstance(key, int):
+        return key
+    return f"unplaced:{key[1]}"     # type: ignore[index]
+
+
+def _place_events(stories: StoryTracker, tracker: EventTracker, keys: Sequence[object],
+                  events: Sequence[Event], centres: Sequence[Mapping[str, float]]) -> None:
+    """Place the events a story tracker does not hold yet: tracked clusters by first day then
+    cluster number, then articles the event tracker never placed (keyed by document id)."""
+    def order(index: int) -> tuple:
+        key = keys[index]
+        if isinstance(key, int):
+            day = tracker.clusters[key].first_day
+            return (0, day is None, day or date.min, key, "")
+        return (1, events[index].date is None, events[index].date or "", 0, events[index].id)
+
+    for index in sorted(range(len(keys)), key=order):
+        key = keys[index]
+        story_key = _story_key(key)
+        if story_key in stories.story_of:
+            continue
+        day = (tracker.clusters[key].first_day if isinstance(key, int)
+               else published_day(events[index].date))
+        stories.place(story_key, centres[index], day)
 
 
 def _event_title(analyses: Sequence[DocumentAnalysis], members: Sequence[int],

@@ -1,4 +1,8 @@
-"""Events into stories: average-link agglomerative clustering of event centroids.
+"""Events into stories by average link: the batch reference, and Story records.
+
+Reports group stories with `story_tracker.StoryTracker` (incremental, stable numbers), which
+applies the same two rules one event at a time; `average_link` below is the batch
+agglomerative clustering over all pairs it replaced, kept for comparison (benchmarks, tests).
 
 Average link (not single link) because news vocabulary chains: with single link, "Saudi
 ministry announces X" would pull every Saudi story into one. Two groups of events merge while
@@ -6,8 +10,8 @@ the mean cosine over all their cross pairs is >= the threshold; pairs whose cosi
 `_FLOOR` count as 0, which keeps the similarity graph sparse and the clustering fast on
 thousands of events.
 
-Every event ends in exactly one story (a singleton story is fine). Story ids S1.. follow the
-order of their first event; the title is the title of the most central event.
+Every event ends in exactly one story (a singleton story is fine); the title is the title of
+the most central event.
 """
 
 from __future__ import annotations
@@ -30,8 +34,8 @@ _FLOOR = 0.05
 # average link. Chosen on the dev half of the 2015-08-08 labels, scored both on that day alone
 # and inside the five sample days (benchmarks/grouping.py): stories B-cubed F1 with a 0.25 link
 # on any days 0.889 alone / 0.774 in five days; 0.3 on the same day 0.876 / 0.884.
-_STRONG_LINK = 0.3
-_STRONG_LINK_DAYS = 0
+STRONG_LINK = 0.3
+STRONG_LINK_DAYS = 0
 _BLOCK_ROWS = 1000
 
 
@@ -68,7 +72,7 @@ def _pair_similarities(vectors: Sequence[Mapping[str, float]]) -> dict[tuple[int
 
 
 def _near(a: date | None, b: date | None) -> bool:
-    return a is None or b is None or abs((a - b).days) <= _STRONG_LINK_DAYS
+    return a is None or b is None or abs((a - b).days) <= STRONG_LINK_DAYS
 
 
 def average_link(vectors: Sequence[Mapping[str, float]], threshold: float,
@@ -78,8 +82,8 @@ def average_link(vectors: Sequence[Mapping[str, float]], threshold: float,
 
     With `strong`, two groups also merge when their most similar pair of members reaches it
     (a single strong link), at the priority of `threshold`, i.e. after every merge that average
-    link alone would make; with `days`, only a pair dated at most `_STRONG_LINK_DAYS` apart
-    (or undated) is a strong link. See `_STRONG_LINK` for why.
+    link alone would make; with `days`, only a pair dated at most `STRONG_LINK_DAYS` apart
+    (or undated) is a strong link. See `STRONG_LINK` for why.
     """
     size = {i: 1 for i in range(len(vectors))}
     members = {i: [i] for i in range(len(vectors))}
@@ -131,18 +135,29 @@ def average_link(vectors: Sequence[Mapping[str, float]], threshold: float,
 
 def group_stories(events: Sequence[Event], centres: Sequence[Mapping[str, float]],
                   threshold: float) -> tuple[tuple[Story, ...], dict[str, str]]:
-    """Stories over events (given in id order) and a map event id -> story id.
+    """Stories over events (given in id order) by average link over all pairs, and a map
+    event id -> story id (S1.. in the order of their first event).
 
+    The batch method reports used before stories were tracked incrementally
+    (`story_tracker.StoryTracker`); kept as the reference the benchmark compares with.
     `centres[i]` is the (not necessarily unit) term vector of `events[i]`.
     """
     unit = [features.normalized(c) for c in centres]
     days = [date.fromisoformat(e.date[:10]) if e.date else None for e in events]
-    groups = sorted(average_link(unit, threshold, max(threshold, _STRONG_LINK), days),
+    groups = sorted(average_link(unit, threshold, max(threshold, STRONG_LINK), days),
                     key=lambda g: g[0])
+    return story_records(events, centres, [(f"S{n}", g) for n, g in enumerate(groups, start=1)])
+
+
+def story_records(events: Sequence[Event], centres: Sequence[Mapping[str, float]],
+                  groups: Sequence[tuple[str, Sequence[int]]]
+                  ) -> tuple[tuple[Story, ...], dict[str, str]]:
+    """Story records for groups of events (story id, indexes into `events` in id order) and a
+    map event id -> story id; a story's title is the title of its most central event."""
+    unit = [features.normalized(c) for c in centres]
     stories: list[Story] = []
     story_of: dict[str, str] = {}
-    for number, group in enumerate(groups, start=1):
-        story_id = f"S{number}"
+    for story_id, group in groups:
         total: dict[str, float] = {}
         for i in group:
             for term, weight in centres[i].items():

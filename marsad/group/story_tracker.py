@@ -1,0 +1,449 @@
+"""Incremental story tracking: a new event joins an open story or starts one.
+
+The counterpart of `tracker.EventTracker` one level up. The state a stream keeps:
+- every story's sum of its member events' *unit* centroids, so the average link (mean cosine
+  over all pairs) between one event e and a story G is exactly dot(unit(e), sum_G) / |G|;
+  its members (event keys: the event tracker's cluster numbers), first and last day, whether it
+  is still open, and the story it was merged into, if any;
+- the unit vectors of the events that may still change or link strongly (`recent`: events
+  touched in the last `event_window_days`); older members are known by the sum only;
+- which story each event belongs to (`story_of`).
+
+`StoryTracker.place` puts a new event in O(candidate stories): candidates are the *open* stories
+whose strongest terms the event shares (an inverted index over open stories only); the event
+joins the best one if the average link reaches `story_threshold`, or else a story with a member
+event of the same day at cosine `stories.STRONG_LINK` or more (the single strong link
+of `stories.average_link`, see there why), or else starts a story. A story closes when
+`story_window_days` have passed since its newest event; it leaves the index and never changes.
+
+Story numbers are given in creation order and never change. When an event that is alone in its
+story changes (`update`) and now belongs to another story, its story is merged into that one and
+the merge is recorded (`merged`: old -> new) so a saved link to the old story can be redirected.
+An event of a story of several events stays where it is when it changes (stable stories).
+
+Batch mode (`events.tracked_events`) feeds the final event vectors in time order through this
+same class, so a collection grouped at once and the same events fed day by day with their final
+vectors give the same stories. `update_stories` is what a store calls after placing articles.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from marsad.group import features
+from marsad.group.stories import STRONG_LINK
+from marsad.group.tracker import EventTracker
+from marsad.settings import Settings
+
+EventKey = int | str       # the event tracker's cluster number (a string for an unplaced article)
+
+_CANDIDATE_TERMS = 30      # an event's strongest terms, used to find candidate stories
+_SHORTLIST = 12            # candidate stories whose exact average link is computed
+_STORY_TERMS = 100         # a story is indexed under the strongest terms of its sum
+_LINK_TERMS = 30           # a recent event is indexed (for strong links) under its strongest terms
+_LINK_SHORTLIST = 12       # same-day events whose exact cosine is computed
+
+
+@dataclass
+class RecentEvent:
+    """A member event that may still change or take a strong link: its unit vector and days."""
+
+    vector: dict[str, float]
+    day: date | None          # the event's first day (a strong link needs the same day)
+    touched: date | None      # the tracker's newest day when the event was last placed/updated
+
+
+@dataclass
+class StoryState:
+    """A story being built: the sum of its member events' unit vectors and its time span."""
+
+    members: list[EventKey] = field(default_factory=list)     # arrival order
+    total: dict[str, float] = field(default_factory=dict)
+    first_day: date | None = None
+    last_day: date | None = None
+    open: bool = True
+    merged_into: int | None = None
+    recent: dict[EventKey, RecentEvent] = field(default_factory=dict)
+
+    def average_link(self, unit: Mapping[str, float]) -> float:
+        """Mean cosine between a unit vector and the story's member events."""
+        return features.dot(unit, self.total) / (len(self.members) or 1)
+
+    def _add_days(self, day: date | None) -> None:
+        if day is not None and (self.last_day is None or day > self.last_day):
+            self.last_day = day
+        if day is not None and (self.first_day is None or day < self.first_day):
+            self.first_day = day
+
+
+def _top_terms(vector: Mapping[str, float], limit: int) -> list[str]:
+    return heapq.nlargest(limit, vector, key=lambda term: (vector[term], term))
+
+
+def _add_into(total: dict[str, float], vector: Mapping[str, float], sign: float = 1.0) -> None:
+    for term, weight in vector.items():
+        value = total.get(term, 0.0) + sign * weight
+        if sign < 0 and abs(value) < 1e-12:
+            total.pop(term, None)
+        else:
+            total[term] = value
+
+
+class StoryTracker:
+    """Single-pass story clustering of events, with state that survives between runs."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.threshold = settings.story_threshold
+        self.strong = max(settings.story_threshold, STRONG_LINK)
+        self.window_days = settings.story_window_days
+        self.recent_days = settings.event_window_days     # an event can change while it is open
+        self.stories: dict[int, StoryState] = {}           # number -> story (loaded ones)
+        self.next_number = 0
+        self.story_of: dict[EventKey, int] = {}
+        self.newest_day: date | None = None
+        self._open: set[int] = set()
+        self._postings: dict[str, dict[int, None]] = {}    # term -> open stories indexed under it
+        self._indexed: dict[int, list[str]] = {}           # story -> the terms it is indexed under
+        self._recent_postings: dict[date | None, dict[str, set[EventKey]]] = {}
+        self._recent_story: dict[EventKey, int] = {}       # recent event -> its story
+        # What changed since the tracker was built or restored (what a store must write back).
+        self.changed: set[int] = set()
+        self.merged: dict[int, int] = {}
+
+    # ------------------------------------------------------------ placement
+    def place(self, event_key: EventKey, vector: Mapping[str, float], day: date | None) -> int:
+        """Put a new event (its centroid, any length) in a story; return the story number."""
+        if event_key in self.story_of:
+            raise ValueError(f"event {event_key!r} was already placed in a story")
+        self._advance(day)
+        unit = features.normalized(vector)
+        number = self._best_story(unit, day, exclude=None)
+        if number < 0:
+            number = self.next_number
+            self.next_number += 1
+            self.stories[number] = StoryState()
+            self._open.add(number)
+        self._join(number, event_key, unit, day)
+        return number
+
+    def update(self, event_key: EventKey, vector: Mapping[str, float], day: date | None) -> int:
+        """An event's centroid changed: replace its part of its story's sum; return its story.
+
+        An event alone in its story is placed again, and when it now belongs to another story
+        its story is merged into that one (recorded in `merged`).
+        """
+        number = self.story_of.get(event_key)
+        if number is None:
+            raise ValueError(f"event {event_key!r} was never placed in a story")
+        self._advance(day)
+        story = self.stories[number]
+        old = story.recent.get(event_key)
+        if old is None:
+            raise ValueError(f"event {event_key!r} changed after story {number} stopped keeping "
+                             f"its vector (more than {self.recent_days} days after it was last "
+                             "placed); regroup the stories")
+        unit = features.normalized(vector)
+        old.touched = self.newest_day
+        if unit == old.vector:
+            return number
+        self._forget_recent(event_key)
+        _add_into(story.total, old.vector, -1.0)
+        _add_into(story.total, unit)
+        story._add_days(day)
+        story.recent[event_key] = RecentEvent(unit, day, self.newest_day)
+        self._remember_recent(event_key, number)
+        self.changed.add(number)
+        if len(story.members) == 1:
+            target = self._best_story(unit, day, exclude=number)
+            if target >= 0:
+                self._merge(number, target)
+                return target
+        if story.open:
+            self._reindex(number)
+        return number
+
+    def story_id(self, number: int) -> str:
+        """The id a report shows for a story number (after following merges)."""
+        return f"S{self.current(number) + 1}"
+
+    def current(self, number: int) -> int:
+        """The story a (possibly merged) story number now lives in."""
+        seen = set()
+        while number in self.merged and number not in seen:
+            seen.add(number)
+            number = self.merged[number]
+        story = self.stories.get(number)
+        while story is not None and story.merged_into is not None and number not in seen:
+            seen.add(number)
+            number = story.merged_into
+            story = self.stories.get(number)
+        return number
+
+    def open_stories(self) -> set[int]:
+        return set(self._open)
+
+    def candidates(self, vector: Mapping[str, float]) -> set[int]:
+        """The stories a new event with this centroid would be compared with (open ones only)."""
+        unit = features.normalized(vector)
+        return set(self._partial_scores(unit))
+
+    def advance(self, day: date | None) -> None:
+        """Move the tracker's clock to `day` (the newest publication day seen): stories silent
+        for more than `story_window_days` close, vectors of events that can no longer change
+        are dropped."""
+        self._advance(day)
+
+    # ------------------------------------------------------------ internals
+    def _advance(self, day: date | None) -> None:
+        if day is None or (self.newest_day is not None and day <= self.newest_day):
+            return
+        self.newest_day = day
+        for number in sorted(self._open):
+            story = self.stories[number]
+            if story.last_day is not None and (day - story.last_day).days > self.window_days:
+                self._close(number)
+        for key in [k for k, n in self._recent_story.items()
+                    if self._is_stale(self.stories[n].recent[k])]:
+            self._drop_recent(key)
+
+    def _is_stale(self, recent: RecentEvent) -> bool:
+        return (recent.touched is not None and self.newest_day is not None
+                and (self.newest_day - recent.touched).days > self.recent_days)
+
+    def _partial_scores(self, unit: Mapping[str, float]) -> dict[int, float]:
+        partial: dict[int, float] = {}
+        for term in _top_terms(unit, _CANDIDATE_TERMS):
+            weight = unit[term]
+            for number in self._postings.get(term, ()):
+                story = self.stories[number]
+                partial[number] = partial.get(number, 0.0) + weight * story.total.get(term, 0.0)
+        return partial
+
+    def _best_story(self, unit: Mapping[str, float], day: date | None, exclude: int | None) -> int:
+        # Candidates: open stories sharing the event's strongest terms, ranked by the part of the
+        # average link those terms give; the exact link is computed for the best few only.
+        partial = self._partial_scores(unit)
+        if exclude is not None:
+            partial.pop(exclude, None)
+        shortlist = heapq.nlargest(
+            _SHORTLIST, partial,
+            key=lambda n: (partial[n] / len(self.stories[n].members), -n))
+        best, best_score = -1, self.threshold
+        for number in sorted(shortlist):
+            score = self.stories[number].average_link(unit)
+            if score >= best_score and (best < 0 or score > best_score):
+                best, best_score = number, score
+        if best >= 0:
+            return best
+        return self._strong_link(unit, day, exclude)
+
+    def _strong_link(self, unit: Mapping[str, float], day: date | None, exclude: int | None) -> int:
+        """The open story with the most similar member event of the same day, if it reaches the
+        strong link (an undated event links with any day, as in `stories.average_link`)."""
+        buckets = list(self._recent_postings) if day is None else [day, None]
+        partial: dict[EventKey, float] = {}
+        for term in _top_terms(unit, _LINK_TERMS):
+            weight = unit[term]
+            for bucket in buckets:
+                for key in self._recent_postings.get(bucket, {}).get(term, ()):
+                    partial[key] = partial.get(key, 0.0) + weight
+        best, best_score = -1, self.strong
+        shortlist = heapq.nlargest(_LINK_SHORTLIST, partial,
+                                   key=lambda k: (partial[k], str(k)))
+        for key in sorted(shortlist, key=str):
+            number = self._recent_story[key]
+            if number == exclude or number not in self._open:
+                continue
+            score = features.dot(unit, self.stories[number].recent[key].vector)
+            if score > best_score or (score == best_score and (best < 0 or number < best)):
+                best, best_score = number, score
+        return best
+
+    def _join(self, number: int, event_key: EventKey, unit: dict[str, float],
+              day: date | None) -> None:
+        story = self.stories[number]
+        story.members.append(event_key)
+        _add_into(story.total, unit)
+        story._add_days(day)
+        story.recent[event_key] = RecentEvent(unit, day, self.newest_day)
+        self.story_of[event_key] = number
+        self._remember_recent(event_key, number)
+        self.changed.add(number)
+        if story.open:
+            self._reindex(number)
+
+    def _merge(self, old: int, new: int) -> None:
+        """Move every member of story `old` into story `new`; record the merge."""
+        source, target = self.stories[old], self.stories[new]
+        for key in source.members:
+            target.members.append(key)
+            self.story_of[key] = new
+        _add_into(target.total, source.total)
+        target._add_days(source.first_day)
+        target._add_days(source.last_day)
+        for key, recent in source.recent.items():
+            target.recent[key] = recent
+            self._recent_story[key] = new
+        if source.open:
+            self._close(old)
+        source.members, source.total, source.recent = [], {}, {}
+        source.merged_into = new
+        self.merged[old] = new
+        self.changed.update((old, new))
+        if target.open:
+            self._reindex(new)
+
+    def _reindex(self, number: int) -> None:
+        story = self.stories[number]
+        terms = _top_terms(story.total, _STORY_TERMS)
+        previous = self._indexed.get(number, [])
+        kept = set(terms)
+        for term in previous:
+            if term not in kept:
+                self._unpost(term, number)
+        for term in terms:
+            self._postings.setdefault(term, {})[number] = None
+        self._indexed[number] = terms
+
+    def _unpost(self, term: str, number: int) -> None:
+        postings = self._postings.get(term)
+        if postings is not None:
+            postings.pop(number, None)
+            if not postings:
+                del self._postings[term]
+
+    def _close(self, number: int) -> None:
+        story = self.stories[number]
+        story.open = False
+        self._open.discard(number)
+        self.changed.add(number)
+        for term in self._indexed.pop(number, []):
+            self._unpost(term, number)
+        for key in list(story.recent):
+            self._drop_recent(key)
+
+    def _remember_recent(self, key: EventKey, number: int) -> None:
+        recent = self.stories[number].recent[key]
+        self._recent_story[key] = number
+        bucket = self._recent_postings.setdefault(recent.day, {})
+        for term in _top_terms(recent.vector, _LINK_TERMS):
+            bucket.setdefault(term, set()).add(key)
+
+    def _forget_recent(self, key: EventKey) -> None:
+        number = self._recent_story.pop(key, None)
+        if number is None:
+            return
+        recent = self.stories[number].recent[key]
+        bucket = self._recent_postings.get(recent.day, {})
+        for term in _top_terms(recent.vector, _LINK_TERMS):
+            keys = bucket.get(term)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del bucket[term]
+        if not bucket:
+            self._recent_postings.pop(recent.day, None)
+
+    def _drop_recent(self, key: EventKey) -> None:
+        number = self._recent_story.get(key)
+        self._forget_recent(key)
+        if number is not None:
+            self.stories[number].recent.pop(key, None)
+            self.changed.add(number)
+
+    # ---------------------------------------------------------- persistence
+    @classmethod
+    def restore(cls, settings: Settings, *, newest_day: str | None,
+                stories: Mapping[int, Mapping], next_number: int | None = None,
+                story_of: Mapping[EventKey, int] | None = None) -> StoryTracker:
+        """A tracker from stored state: `story_to_json` records by story number (a store may
+        pass the open ones only: placing needs no closed story), `next_number` the number the
+        next new story gets (default: one past the highest given), `story_of` every event's
+        story (default: from the given stories' members)."""
+        tracker = cls(settings)
+        tracker.newest_day = date.fromisoformat(newest_day) if newest_day else None
+        tracker.stories = {int(n): story_from_json(s) for n, s in stories.items()}
+        tracker.next_number = (int(next_number) if next_number is not None
+                               else max(tracker.stories, default=-1) + 1)
+        for number, story in sorted(tracker.stories.items()):
+            if story.merged_into is not None:
+                tracker.merged[number] = story.merged_into
+            for key in story.members:
+                tracker.story_of[key] = number
+        if story_of is not None:
+            tracker.story_of.update({_key(k): int(n) for k, n in story_of.items()})
+        for number, story in sorted(tracker.stories.items()):
+            if not story.open:
+                story.recent.clear()
+                continue
+            tracker._open.add(number)
+            tracker._reindex(number)
+            for key, recent in list(story.recent.items()):
+                if tracker._is_stale(recent):
+                    del story.recent[key]
+                else:
+                    tracker._remember_recent(key, number)
+        tracker.merged = {}        # `merged` lists the merges made since the restore
+        return tracker
+
+
+def _key(key: object) -> EventKey:
+    """An event key back from JSON, where a mapping key is always a string."""
+    if isinstance(key, int):
+        return key
+    text = str(key)
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def story_to_json(story: StoryState) -> dict:
+    """A story as plain JSON-able data (one row of a store)."""
+    return {"members": list(story.members), "total": dict(story.total),
+            "first_day": story.first_day.isoformat() if story.first_day else None,
+            "last_day": story.last_day.isoformat() if story.last_day else None,
+            "open": story.open, "merged_into": story.merged_into,
+            "recent": [[key, r.day.isoformat() if r.day else None,
+                        r.touched.isoformat() if r.touched else None, dict(r.vector)]
+                       for key, r in story.recent.items()]}
+
+
+def story_from_json(data: Mapping) -> StoryState:
+    merged = data.get("merged_into")
+    return StoryState(
+        members=[_key(m) for m in data.get("members", [])],
+        total={str(t): float(w) for t, w in data.get("total", {}).items()},
+        first_day=_day(data.get("first_day")), last_day=_day(data.get("last_day")),
+        open=bool(data.get("open", True)),
+        merged_into=int(merged) if merged is not None else None,
+        recent={_key(key): RecentEvent({str(t): float(w) for t, w in vector.items()},
+                                       _day(day), _day(touched))
+                for key, day, touched, vector in data.get("recent", [])})
+
+
+def update_stories(stories: StoryTracker, events: EventTracker,
+                   changed_clusters: Iterable[int]) -> None:
+    """Bring the stories up to date with events that changed (what a store calls after placing
+    a batch of articles): events already in a story are updated first, then new events are
+    placed in the order of their first day, then cluster number."""
+    stories.advance(events.newest_day)
+    known: list[int] = []
+    new: list[int] = []
+    for number in sorted(set(changed_clusters)):
+        (known if number in stories.story_of else new).append(number)
+    for number in known:
+        cluster = events.clusters[number]
+        if cluster.members and number in stories.stories.get(stories.story_of[number],
+                                                             StoryState()).recent:
+            stories.update(number, cluster.total, cluster.first_day)
+    new.sort(key=lambda n: (events.clusters[n].first_day is None,
+                            events.clusters[n].first_day or date.min, n))
+    for number in new:
+        cluster = events.clusters[number]
+        if cluster.members:
+            stories.place(number, cluster.total, cluster.first_day)
