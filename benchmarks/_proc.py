@@ -47,24 +47,22 @@ class Measurement:
     stderr_lines: tuple[str, ...]  # every stderr line (small for --quiet runs)
 
 
-def children_of(pid: int) -> list[int]:
-    """Direct children of pid: /proc/PID/task/*/children, or a scan of /proc/*/stat."""
+def _children_files(pid: int) -> list[int] | None:
+    """Direct children of pid from /proc/PID/task/*/children; None when the kernel lacks it."""
+    found: list[int] = []
     try:
-        found: list[int] = []
         for task in os.listdir(f"/proc/{pid}/task"):
             with open(f"/proc/{pid}/task/{task}/children") as handle:
                 found.extend(int(part) for part in handle.read().split())
-        return found
     except FileNotFoundError:
-        if not os.path.exists(f"/proc/{pid}"):
-            return []              # gone
-    except (PermissionError, ProcessLookupError):
+        return None if os.path.exists(f"/proc/{pid}") else []   # no such file, or pid gone
+    except OSError:
         return []
-    return [child for child, parent in _parents().items() if parent == pid]
+    return found
 
 
 def _parents() -> dict[int, int]:
-    """pid -> ppid for every process (the fallback when the kernel lacks .../children)."""
+    """pid -> ppid of every process, from /proc/*/stat."""
     parents: dict[int, int] = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -81,12 +79,27 @@ def _parents() -> dict[int, int]:
 
 
 def process_tree(root: int) -> list[int]:
-    """root and all its descendants alive now."""
+    """root and all its descendants alive now.
+
+    The kernel's children lists are used when it has them (CONFIG_PROC_CHILDREN); otherwise
+    one scan of /proc/*/stat (about 1 ms for 100 processes) gives every parent link at once.
+    """
     tree, frontier = [root], [root]
     while frontier:
-        children = [child for pid in frontier for child in children_of(pid)]
-        tree.extend(children)
-        frontier = children
+        listed = [_children_files(pid) for pid in frontier]
+        if any(children is None for children in listed):
+            break
+        frontier = [child for children in listed for child in children]
+        tree.extend(frontier)
+    else:
+        return tree
+    by_parent: dict[int, list[int]] = {}
+    for pid, parent in _parents().items():
+        by_parent.setdefault(parent, []).append(pid)
+    tree, frontier = [root], [root]
+    while frontier:
+        frontier = [child for pid in frontier for child in by_parent.get(pid, [])]
+        tree.extend(frontier)
     return tree
 
 

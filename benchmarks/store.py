@@ -275,7 +275,7 @@ def summary_rows(result: dict) -> list[tuple[str, str, str, str]]:
                      f"<= {t['peak_memory_mb']} MB", verdict(an["peak_mb"] <= t["peak_memory_mb"])))
     for name, fit in result.get("growth", {}).items():
         if fit is not None:
-            rows.append((f"growth of {name}", f"b = {fit['b']:.2f}",
+            rows.append((f"growth of {name}", f"b = {fit['b']:.2f} ({fit['points']} points)",
                          f"b <= {fit['linear_b'] + SUPERLINEAR_MARGIN:.1f}",
                          "FAIL: grows faster than linearly" if fit["superlinear"] else "pass"))
     return rows
@@ -298,6 +298,7 @@ def print_report(result: dict) -> None:
             print(f"{c['stored']:>9}{c['report']['seconds']:>10.1f}{c['report']['peak_mb']:>11.0f}"
                   f"{p95:>13}")
     fits = {k: v for k, v in result.get("growth", {}).items() if v is not None}
+    unfitted = [k for k, v in result.get("growth", {}).items() if v is None]
     if fits:
         print("\ngrowth with the store (y = a*n^b on log-log; and a straight line), extrapolated:")
         print(f"{'measure':<32}{'pts':>4}{'n from-to':>15}{'b':>6}"
@@ -310,6 +311,8 @@ def print_report(result: dict) -> None:
             print(f"{name:<32}{fit['points']:>4}{span:>15}{fit['b']:>6.2f}  {cells}{flag}")
         print("(per-article cost: b is the exponent of the cost per new article, 0 = constant; "
               "memory has a large constant, so the line is the honest extrapolation there)")
+    if unfitted:
+        print(f"no fit (fewer than 2 store sizes measured): {', '.join(unfitted)}")
     print(f"\nmemory: {result['memory_method']}")
     rows = summary_rows(result)
     width = max(len(r[0]) for r in rows) + 2
