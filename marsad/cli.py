@@ -49,35 +49,44 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def _write_outputs(analysis, args: argparse.Namespace) -> None:
-    from marsad.export.html_report import write_html
-    from marsad.export.json_contract import write_json
-    if args.json:
-        write_json(analysis, Path(args.json))
-        _say(args, f"analysis: {args.json}")
-    if args.html:
-        index = write_html(analysis, Path(args.html))
-        _say(args, f"report: {index}")
-
-
-def _summary_line(analysis) -> str:
-    return (f"{len(analysis.documents)} articles, {len(analysis.rejected)} rejected, "
-            f"{len(analysis.entities)} entities, {len(analysis.quotes)} quotes, "
-            f"{len(analysis.events)} events in {len(analysis.stories)} stories")
-
-
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from marsad.pipeline import run
+    import tempfile
+    from marsad.pipeline import run_to_store
+    from marsad.store import Store
     if not args.json and not args.html:
         raise UsageError("nothing to write", "pass --json FILE and/or --html DIR")
-    analysis = run(args.inputs, _settings(args), _progress_factory(args.quiet), jobs=args.jobs)
-    _report_rejections(analysis.rejected, args)
-    _say(args, _summary_line(analysis))
-    if not analysis.documents:
-        print("marsad: no article could be processed", file=sys.stderr)
-        return EXIT_NOTHING
-    _write_outputs(analysis, args)
+    # The articles go through a temporary store (memory stays flat on a large input) and the
+    # outputs are streamed from it: the same work as `ingest` followed by `report`.
+    with tempfile.TemporaryDirectory(prefix="marsad-") as folder:
+        with Store(Path(folder) / "analysis.sqlite") as store:
+            result = run_to_store(args.inputs, store, _settings(args),
+                                  _progress_factory(args.quiet), jobs=args.jobs)
+            _report_rejections(result.rejected, args)
+            _say(args, _store_summary(store, len(result.rejected)))
+            _write_store_outputs(store, args, None)
+            if result.total == 0:
+                print("marsad: no article could be processed", file=sys.stderr)
+                return EXIT_NOTHING
     return EXIT_OK
+
+
+def _store_summary(store, rejected: int) -> str:
+    counts = store.counts()
+    return (f"{counts['documents']} articles, {rejected} rejected, "
+            f"{counts['entities']} entities, {counts['quotes']} quotes, "
+            f"{counts['events']} events in {counts['stories']} stories")
+
+
+def _write_store_outputs(store, args: argparse.Namespace, selection) -> None:
+    if args.json:
+        from marsad.export.store_json import write_store_json
+        write_store_json(store, Path(args.json), selection)
+        _say(args, f"analysis: {args.json}")
+    if args.html:
+        from marsad.export.html_report import write_html
+        from marsad.pipeline import store_analysis
+        index = write_html(store_analysis(store, selection), Path(args.html))
+        _say(args, f"report: {index}")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -85,7 +94,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from marsad.store import Store
     with Store(args.db) as store:
         result = ingest(args.inputs, store, _settings(args), _progress_factory(args.quiet),
-                        jobs=args.jobs)
+                        jobs=args.jobs, on_wait=lambda message: print(f"marsad: {message}",
+                                                                      file=sys.stderr))
     _report_rejections(result.rejected, args)
     _say(args, f"{result.added} added, {result.unchanged} already stored, "
                f"{len(result.rejected)} rejected; {result.total} articles in {args.db}")
@@ -96,19 +106,39 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from marsad.pipeline import analyze_store
+    from marsad.pipeline import needs_refresh
+    from marsad.refresh import refresh
     from marsad.store import Store
+    from marsad.store.reads import Selection
     if not Path(args.db).exists():
         raise UsageError(f"{args.db}: no such store", "run `marsad ingest INPUT... --db PATH` first")
     if not args.json and not args.html:
         raise UsageError("nothing to write", "pass --json FILE and/or --html DIR")
+    settings = _settings(args)
+    selection = Selection(since=args.since, until=args.until, story=args.story, top=args.top)
     with Store(args.db) as store:
-        analysis = analyze_store(store, _settings(args), progress=_progress_factory(args.quiet))
-    _say(args, _summary_line(analysis))
-    if not analysis.documents:
-        print(f"marsad: the store {args.db} holds no article", file=sys.stderr)
-        return EXIT_NOTHING
-    _write_outputs(analysis, args)
+        if needs_refresh(store, settings):       # an interrupted ingest, new settings
+            with store.writer_lock(lambda m: print(f"marsad: {m}", file=sys.stderr)):
+                refresh(store, settings, progress=_progress_factory(args.quiet))
+        if store.count() == 0:
+            print(f"marsad: the store {args.db} holds no article", file=sys.stderr)
+            return EXIT_NOTHING
+        _write_store_outputs(store, args, selection)
+        _say(args, _store_summary(store, len(store.rejections())))
+    return EXIT_OK
+
+
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from marsad.pipeline import needs_refresh
+    from marsad.refresh import refresh
+    from marsad.store import Store
+    if not Path(args.db).exists():
+        raise UsageError(f"{args.db}: no such store", "pass --db the store to upgrade")
+    with Store(args.db) as store:                  # opening upgrades the schema in place
+        with store.writer_lock(lambda m: print(f"marsad: {m}", file=sys.stderr)):
+            if needs_refresh(store, _settings(args)):
+                refresh(store, _settings(args), progress=_progress_factory(args.quiet))
+        _say(args, f"{args.db}: schema {store.meta_value('schema')}, {store.count()} articles")
     return EXIT_OK
 
 
@@ -125,6 +155,14 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 def cmd_settings(_args: argparse.Namespace) -> int:
     print(help_text())
     return EXIT_OK
+
+
+def _day(value: str) -> str:
+    from datetime import date
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a day (YYYY-MM-DD): {value!r}") from None
 
 
 def _positive(value: str) -> int:
@@ -167,12 +205,22 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("report", help="analysis file/report over everything in a store")
+    p = sub.add_parser("report", help="analysis file/report of a store (read, not recomputed)")
     p.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"store file ({DEFAULT_DB})")
     p.add_argument("--json", metavar="FILE", help="write the analysis JSON here")
     p.add_argument("--html", metavar="DIR", help="write the HTML report (DIR/index.html)")
+    p.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="events dated on or after this day")
+    p.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="events dated on or before this day")
+    p.add_argument("--story", metavar="ID", help="one story (e.g. S12)")
+    p.add_argument("--top", type=_positive, metavar="N",
+                   help="the N stories reported by the most independent outlets")
     common(p)
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("upgrade", help="upgrade a store written by an older marsad, in place")
+    p.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"store file ({DEFAULT_DB})")
+    common(p)
+    p.set_defaults(func=cmd_upgrade)
 
     p = sub.add_parser("summarize", help="extractive summary of one article, a sentence a line")
     p.add_argument("file", help="one article (.txt, .html, or a one-record .json)")

@@ -31,12 +31,14 @@ from marsad.extract.quantities import find_quantities
 from marsad.extract.quotes import find_quotes
 from marsad.group.duplicates import DuplicateIndex
 from marsad.group.events import group_events, place_articles, tracked_events
-from marsad.group.tracker import EventTracker, cluster_to_json
+from marsad.group.tracker import EventTracker
 from marsad.group.timeline import events_timeline
 from marsad.ingest import read_inputs
 from marsad.ingest.clean import clean_record
 from marsad.settings import Settings
+from marsad.refresh import Grouping, needs_refresh, refresh
 from marsad.store import Store, text_digest
+from marsad.store.reads import Selection
 from marsad.types import (Analysis, Document, DocumentAnalysis, Event, Quote, RawRecord,
                           Rejection, Story)
 
@@ -316,17 +318,34 @@ def _no_progress(items: Iterable, _label: str) -> Iterable:
 def run(inputs: Sequence[str | Path], settings: Settings | None = None,
         progress: ProgressFactory = _no_progress,
         times: StageTimes | None = None, jobs: int = 1) -> Analysis:
-    """Read every input, analyse every article and the collection: the whole batch job."""
+    """Read every input, analyse every article and the collection: the whole batch job.
+
+    The articles go through a temporary store exactly as `ingest` does (so memory does not grow
+    with the input, and a batch gives the same result as ingesting the same articles); the
+    Analysis is then read back from it. For large inputs use `run_to_store` and stream the
+    output from the store instead of holding an Analysis.
+    """
+    import tempfile
     settings = settings or Settings()
-    analyses: list[DocumentAnalysis] = []
-    rejected: list[Rejection] = []
-    records = read_inputs(inputs, settings)
-    for item in progress(analyze_records(records, settings, times, jobs=jobs), "articles"):
-        if isinstance(item, Rejection):
-            rejected.append(item)
-        elif isinstance(item, DocumentAnalysis):
-            analyses.append(item)
-    return analyze_collection(analyses, settings, rejected, times, progress)
+    with tempfile.TemporaryDirectory(prefix="marsad-") as folder:
+        with Store(Path(folder) / "analysis.sqlite") as store:
+            run_to_store(inputs, store, settings, progress, times, jobs)
+            return store_analysis(store)
+
+
+def run_to_store(inputs: Sequence[str | Path], store: Store, settings: Settings | None = None,
+                 progress: ProgressFactory = _no_progress,
+                 times: StageTimes | None = None, jobs: int = 1) -> IngestResult:
+    """`ingest` into a store of the caller's (a temporary one for `analyze`)."""
+    return ingest(inputs, store, settings, progress, times, jobs)
+
+
+def store_analysis(store: Store, selection: Selection | None = None) -> Analysis:
+    """The Analysis of what a store holds (or of a selection of its events), read from its
+    tables: nothing is recomputed."""
+    from marsad.export.store_json import store_dict
+    from marsad.export.json_contract import analysis_from_dict
+    return analysis_from_dict(store_dict(store, selection))
 
 
 @dataclass(frozen=True)
@@ -339,122 +358,94 @@ class IngestResult:
     total: int
 
 
+def record_digest(record: RawRecord) -> str:
+    """Digest of a record as read (its id and raw text): the same record read again is
+    recognised before any analysis."""
+    return text_digest(f"{record.id or ''}\x00{record.path or ''}\x00{record.text}")
+
+
 def ingest(inputs: Sequence[str | Path], store: Store, settings: Settings | None = None,
            progress: ProgressFactory = _no_progress,
-           times: StageTimes | None = None, jobs: int = 1) -> IngestResult:
-    """Analyse new articles, keep them in the store and place them in its events.
+           times: StageTimes | None = None, jobs: int = 1,
+           on_wait: Callable[[str], None] | None = None) -> IngestResult:
+    """Analyse new articles, keep them in the store and bring every layer up to date.
 
-    Placing is incremental: the new articles are compared with the stored copy signatures and
-    the open events only (see `update_grouping`); nothing stored before is regrouped.
+    A record already stored (same id and raw text) is skipped before it is analysed. The store's
+    writer lock is held for the whole call, so two ingests at once run one after the other.
+    Placing is incremental (see `marsad.refresh`): nothing stored before is regrouped.
     """
+    from collections import deque
     settings = settings or Settings()
-    seen = store.known_texts()
-    added = unchanged = 0
-    rejected: list[Rejection] = []
-    for item in progress(analyze_records(read_inputs(inputs, settings), settings, times, seen,
-                                         jobs=jobs), "articles"):
-        if isinstance(item, Repeat):
-            unchanged += 1
-            continue
-        if isinstance(item, Rejection):
-            rejected.append(item)
-            store.add_rejection(item)
-            continue
-        try:
-            if store.add(item):
-                added += 1
-        except MarsadError as exc:
-            rejection = Rejection(item.document.path or item.document.id, exc.code, str(exc))
-            rejected.append(rejection)
-            store.add_rejection(rejection)
-    update_grouping(store, settings, times, complete=False)
-    return IngestResult(added, unchanged, tuple(rejected), store.count())
+    with store.writer_lock(on_wait):
+        run_number = store.start_run("ingest")
+        seen = store.known_texts()
+        known_records = store.known_records()
+        added = unchanged = 0
+        rejected: list[Rejection] = []
+        digests: deque[str | None] = deque()
 
+        def fresh(records: Iterable[RawRecord | Rejection]) -> Iterator[RawRecord | Rejection]:
+            nonlocal unchanged
+            for record in records:
+                if isinstance(record, Rejection):
+                    digests.append(None)
+                    yield record
+                    continue
+                digest = record_digest(record)
+                if digest in known_records:
+                    unchanged += 1               # the very same record: not even analysed
+                    continue
+                known_records.add(digest)
+                digests.append(digest)
+                yield record
 
-def _grouping_settings(settings: Settings) -> dict[str, float | bool]:
-    return {"duplicate_threshold": settings.duplicate_threshold,
-            "agency_copy_threshold": settings.agency_copy_threshold,
-            "event_threshold": settings.event_threshold,
-            "event_window_days": settings.event_window_days,
-            "event_span_days": settings.event_span_days,
-            "background_idf": settings.background_idf,
-            "event_name_conflict_margin": settings.event_name_conflict_margin}
+        items = analyze_records(fresh(read_inputs(inputs, settings)), settings, times, seen,
+                                jobs=jobs)
+        for item in progress(items, "articles"):
+            digest = digests.popleft() if digests else None
+            if isinstance(item, Repeat):
+                unchanged += 1
+                continue
+            if isinstance(item, Rejection):
+                rejected.append(item)
+                store.add_rejection(item)
+                continue
+            try:
+                if store.add(item, digest):
+                    added += 1
+            except MarsadError as exc:
+                rejection = Rejection(item.document.path or item.document.id, exc.code, str(exc))
+                rejected.append(rejection)
+                store.add_rejection(rejection)
+        refresh(store, settings, progress=progress, times=times)
+        store.finish_run(run_number, added, unchanged, len(rejected))
+        return IngestResult(added, unchanged, tuple(rejected), store.count())
 
 
 def update_grouping(store: Store, settings: Settings, times: StageTimes | None = None, *,
                     complete: bool = True) -> tuple[EventTracker, dict[str, str | None]]:
-    """Bring the store's copies and events up to date; return the tracker and the copy links.
-
-    Only articles not yet compared / placed are processed (the ones just ingested, or ones an
-    interrupted run stored but did not place), and only against what can still take them: the
-    open events, and near-copy signatures of the last `copy_window_days` (every article's exact
-    key is kept). With `complete=False` (ingest) closed events are not even loaded, so the cost
-    of an ingest follows the news of the last days, not the size of the store; a report needs
-    `complete`. When the grouping settings differ from the ones the stored state was built
-    with, the state is dropped and everything is regrouped once.
-    """
+    """Bring the store's copies and events (only) up to date; return the tracker and the copy
+    links (for benchmarks and tests of the grouping alone; `refresh` does every layer)."""
     times = times if times is not None else StageTimes()
-    wanted = _grouping_settings(settings)
-    state = store.grouping_state(open_only=not complete)
-    if state.get("settings", wanted) != wanted:
-        copy_settings = ("duplicate_threshold", "agency_copy_threshold")
-        store.reset_grouping(copies=any(state["settings"].get(k) != wanted[k]
-                                        for k in copy_settings))
-        state = store.grouping_state(open_only=not complete)
-
-    started = time.perf_counter()
-    index = DuplicateIndex(settings.duplicate_threshold, settings.agency_copy_threshold)
-    duplicate_of: dict[str, str | None] = {}
-    unchecked: list[str] = []
-    newest = state.get("newest_day")
-    horizon = (date.fromisoformat(newest) - timedelta(days=settings.copy_window_days)
-               ).isoformat() if newest else None
-    for record in store.copy_records():
-        doc_id, checked, original, key, signature, shingles, agency, published = record
-        if checked:
-            recent = horizon is None or not published or published[:10] >= horizon
-            index.restore(doc_id, key, signature, shingles, agency, near=recent)
-            duplicate_of[doc_id] = original
-        else:
-            unchecked.append(doc_id)
-    tracker = EventTracker.restore(settings, n_documents=state.get("n_documents", 0),
-                                   df=state["df"], newest_day=newest,
-                                   event_of=state["event_of"], clusters=state["clusters"])
-    unplaced = {doc_id for doc_id in duplicate_of if doc_id not in tracker.event_of}
-    unplaced.update(unchecked)
-    if not unplaced:
-        return tracker, duplicate_of
-    fresh = list(store.analyses_of(unplaced))
-    for analysis in fresh:
-        doc_id = analysis.document.id
-        if doc_id in duplicate_of:
-            continue
-        duplicate_of[doc_id] = index.add(doc_id, analysis.document.text,
-                                         analysis.document.metadata.get("agency"))
-        store.set_copy(doc_id, duplicate_of[doc_id], *index.export(doc_id))
-    times.add("duplicates", started)
-
-    started = time.perf_counter()
-    place_articles(tracker, _with_copies(fresh, duplicate_of), duplicate_of)
-    store.save_grouping(
-        {"settings": wanted, "n_documents": tracker.n_documents,
-         "newest_day": tracker.newest_day.isoformat() if tracker.newest_day else None},
-        dict(tracker.df_delta),
-        {n: cluster_to_json(tracker.clusters[n]) for n in sorted(tracker.changed)},
-        tracker.placed)
-    times.add("events", started)
-    return tracker, duplicate_of
+    grouping = Grouping(store, settings, complete=complete)
+    unplaced = grouping.unplaced()
+    if unplaced:
+        started = time.perf_counter()
+        grouping.place(list(store.analyses_of(unplaced)))
+        with store.transaction():
+            grouping.write(store)
+        times.add("events", started)
+    return grouping.tracker, grouping.duplicate_of
 
 
 def analyze_store(store: Store, settings: Settings | None = None,
                   times: StageTimes | None = None,
-                  progress: ProgressFactory = _no_progress) -> Analysis:
-    """The analysis of everything stored: stored events, recomputed linking and summaries."""
+                  progress: ProgressFactory = _no_progress,
+                  selection: Selection | None = None) -> Analysis:
+    """The analysis of what is stored: every layer brought up to date (only what is new is
+    computed), then read from the store's tables."""
     settings = settings or Settings()
-    times = times if times is not None else StageTimes()
-    tracker, duplicate_of = update_grouping(store, settings, times)
-    analyses = _with_copies(list(store.analyses()), duplicate_of)
-    started = time.perf_counter()
-    events, stories = tracked_events(tracker, analyses, settings)
-    times.add("events", started)
-    return _explain(analyses, events, stories, store.rejections(), settings, times, progress)
+    if needs_refresh(store, settings):
+        with store.writer_lock():
+            refresh(store, settings, progress=progress, times=times)
+    return store_analysis(store, selection)

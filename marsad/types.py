@@ -272,3 +272,28 @@ class Analysis:
     rejected: tuple[Rejection, ...] = ()
     comparisons: tuple[Comparison, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredPerson:
+    """A stored person entity as the entity index returns it: its number and name words."""
+
+    number: int
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoredEntity:
+    """An entity as the store keeps it: a stable number (shown as E<number>), the counts of the
+    surface forms and types merged into it, its name words (people) and name keys."""
+
+    number: int
+    type: str
+    name: str
+    name_folded: str
+    surfaces: Any                    # Counter[str]: surface form -> mentions
+    words: tuple[str, ...]
+    mention_count: int
+    type_votes: Any                  # Counter[str]: mention type -> mentions
+    first_seq: int | None
+    keys: Any = frozenset()          # set[str]

@@ -20,11 +20,14 @@ ALLOWED: dict[str, set[str]] = {
     "group": BASE | {"arabic"},
     "explain": BASE | {"arabic", "group"},
     "store": {"types", "errors"},
-    "export": BASE | {"arabic"},
-    "pipeline": BASE | {"arabic", "ingest", "extract", "group", "explain", "store"},
-    "api": BASE | {"arabic", "ingest", "extract", "group", "explain", "store", "pipeline"},
+    "export": BASE | {"arabic", "store"},
+    "refresh": BASE | {"arabic", "extract", "group", "explain", "store", "export"},
+    "pipeline": BASE | {"arabic", "ingest", "extract", "group", "explain", "store", "refresh",
+                        "export"},
+    "api": BASE | {"arabic", "ingest", "extract", "group", "explain", "store", "pipeline",
+                   "export"},
     "cli": BASE | {"arabic", "ingest", "extract", "group", "explain", "store", "pipeline",
-                   "export", "api", "__init__"},
+                   "refresh", "export", "api", "__init__"},
     "__init__": {"api"},
 }
 

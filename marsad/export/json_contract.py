@@ -165,6 +165,12 @@ def _timeline_to_list(entries: tuple[TimelineEntry, ...]) -> list[dict[str, Any]
     return [{"story": story, "events": events} for story, events in stories.items()]
 
 
+# Public names for the records the store keeps in contract form (summaries, comparisons).
+summary_to_dict = _summary_to_dict
+comparison_to_dict = _comparison_to_dict
+finding_to_dict = _finding_to_dict
+
+
 def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     """The analysis as the plain JSON object of the contract (schema marsad.analysis/1)."""
     return {

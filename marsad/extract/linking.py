@@ -309,9 +309,17 @@ def _canonical(surfaces: list[str], entity_type: str) -> str:
 def link_entities(analyses: Sequence[DocumentAnalysis]
                   ) -> tuple[tuple[Entity, ...], tuple[Quote, ...]]:
     """Merge mentions of all documents into entities; return them and the quotes with speakers."""
+    linker, ids, quotes = link_batch_clusters(analyses)
+    return linker.entities()[0], quotes
+
+
+def link_batch_clusters(analyses: Sequence[DocumentAnalysis]
+                        ) -> tuple[_Linker, dict[int, str], tuple[Quote, ...]]:
+    """The linker after clustering a batch, the batch's entity ids (E1.. in order of first
+    mention) by cluster, and the quotes with those ids as speakers (see entity_index)."""
     linker = _Linker(analyses)
     linker.run()
-    entities, ids = linker.entities()
+    _, ids = linker.entities()
     quotes: list[Quote] = []
     for d, analysis in enumerate(analyses):
         previous: str | None = None
@@ -319,7 +327,7 @@ def link_entities(analyses: Sequence[DocumentAnalysis]
             speaker = _speaker_entity(linker, ids, d, analysis, quote, previous)
             quotes.append(replace(quote, speaker=speaker))
             previous = speaker or previous
-    return entities, tuple(quotes)
+    return linker, ids, tuple(quotes)
 
 
 def _speaker_entity(linker: _Linker, ids: dict[int, str], d: int, analysis: DocumentAnalysis,
