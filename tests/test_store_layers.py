@@ -1,0 +1,251 @@
+"""The store as the system of record (issue 9): every layer in tables, kept up to date
+incrementally, stable ids, repeats skipped before analysis, migration, concurrent writers."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from marsad.export.json_contract import validate
+from marsad.export.store_json import store_dict, write_store_json
+from marsad.ingest import read_inputs
+from marsad.pipeline import analyze_record, analyze_store, ingest
+from marsad.refresh import refresh
+from marsad.settings import Settings
+from marsad.store import Store
+from marsad.store.reads import NotFound, Selection
+from marsad.types import Rejection
+
+PROJECT = Path(__file__).resolve().parents[1]
+DEMO = PROJECT / "examples" / "demo"
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "store_schema2.sqlite"
+
+
+@pytest.fixture(scope="module")
+def demo_analyses():
+    """The demo's articles analysed once (the tagger is the slow part), in file order."""
+    settings = Settings()
+    return [analyze_record(r, settings) for r in read_inputs([DEMO], settings)
+            if not isinstance(r, Rejection)]
+
+
+def _feed(store: Store, analyses, settings: Settings) -> None:
+    for analysis in analyses:
+        store.add(analysis)
+    refresh(store, settings)
+
+
+def _without_generator(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k != "generator"}
+
+
+def _groups(data: dict) -> tuple[set, set, set]:
+    """Events, stories (as sets of documents) and entities (as sets of mention spots)."""
+    events = {e["id"]: frozenset(e["documents"]) for e in data["events"]}
+    stories = {frozenset(d for e in s["events"] for d in events[e]) for s in data["stories"]}
+    entities = {frozenset((m["doc"], m["start"]) for m in e["mentions"])
+                for e in data["entities"]}
+    return set(events.values()), stories, entities
+
+
+def test_every_layer_is_a_table_a_user_can_query(tmp_path: Path, demo_analyses) -> None:
+    settings = Settings()
+    with Store(tmp_path / "s.sqlite") as store:
+        _feed(store, demo_analyses, settings)
+        db = store.db
+        counts = {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in (
+            "documents", "sentences", "mentions", "entities", "entity_keys", "quotes",
+            "quantities", "events", "stories", "summaries", "citations", "comparisons",
+            "findings")}
+        assert all(counts.values()), counts
+        # "everything X said": quotes by speaker entity, joined with the article's day
+        speaker = db.execute("SELECT speaker FROM quotes WHERE speaker IS NOT NULL"
+                             " GROUP BY speaker ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
+        said = db.execute("SELECT q.text, d.day FROM quotes q JOIN documents d ON d.seq = q.doc_seq"
+                          " WHERE q.speaker = ?", (speaker,)).fetchall()
+        assert said                           # (dated articles also give each its day)
+        # "which outlets covered event E and when"
+        outlets = db.execute("SELECT source, MIN(published) FROM documents WHERE event = 0"
+                             " GROUP BY source").fetchall()
+        assert outlets
+        # "all death tolls reported for story S"
+        tolls = db.execute(
+            "SELECT q.value, q.unit, d.source FROM quantities q JOIN documents d ON d.seq = q.doc_seq"
+            " JOIN events e ON e.number = d.event WHERE q.unit LIKE '%قتيل%' OR q.unit LIKE '%ضحي%'"
+            " OR q.unit LIKE '%وفا%'").fetchall()
+        assert tolls
+        # the plan for the speaker question uses the index, not a scan
+        plan = " ".join(r[-1] for r in db.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM quotes WHERE speaker = 3"))
+        assert "quotes_speaker" in plan
+
+
+def test_analyze_gives_exactly_what_ingest_then_report_gives(tmp_path: Path) -> None:
+    from marsad.cli import main
+    assert main(["analyze", str(DEMO), "--json", str(tmp_path / "a.json"), "-q"]) == 0
+    assert main(["ingest", str(DEMO), "--db", str(tmp_path / "s.sqlite"), "-q"]) == 0
+    assert main(["report", "--db", str(tmp_path / "s.sqlite"), "--json",
+                 str(tmp_path / "r.json"), "-q"]) == 0
+    batch = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    stored = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert validate(batch) == []
+    assert _without_generator(batch) == _without_generator(stored)
+
+
+def test_articles_fed_in_two_ingests_end_like_one_batch(tmp_path: Path, demo_analyses) -> None:
+    settings = Settings()
+    with Store(tmp_path / "one.sqlite") as one:
+        _feed(one, demo_analyses, settings)
+        batch = store_dict(one)
+    with Store(tmp_path / "two.sqlite") as two:
+        _feed(two, demo_analyses[:8], settings)
+        _feed(two, demo_analyses[8:], settings)
+        halves = store_dict(two)
+    assert validate(halves) == []
+    assert [d["id"] for d in batch["documents"]] == [d["id"] for d in halves["documents"]]
+    batch_events, batch_stories, batch_entities = _groups(batch)
+    events, stories, entities = _groups(halves)
+    assert events == batch_events
+    assert stories == batch_stories
+    # entities: the same mentions grouped the same way, but for at most a few borderline names
+    assert len(entities & batch_entities) >= 0.95 * len(batch_entities)
+
+
+def test_ids_of_entities_events_and_stories_are_stable(tmp_path: Path, demo_analyses) -> None:
+    settings = Settings()
+    with Store(tmp_path / "s.sqlite") as store:
+        _feed(store, demo_analyses[:8], settings)
+        first = store_dict(store)
+        again = store_dict(store)
+        assert first == again                                        # two reports, same ids
+        _feed(store, demo_analyses[8:], settings)
+        later = store_dict(store)
+        merges = dict(store.db.execute("SELECT old, new FROM entity_merges"))
+        story_merges = dict(store.db.execute("SELECT old, new FROM story_merges"))
+    event_of = {d: e["id"] for e in first["events"] for d in e["documents"]}
+    event_later = {d: e["id"] for e in later["events"] for d in e["documents"]}
+    assert all(event_later[d] == v for d, v in event_of.items())
+    entity_of = {(m["doc"], m["start"]): e["id"] for e in first["entities"] for m in e["mentions"]}
+    entity_later = {(m["doc"], m["start"]): e["id"] for e in later["entities"]
+                    for m in e["mentions"]}
+    for spot, number in entity_of.items():
+        now = entity_later[spot]
+        assert now == number or merges.get(int(number[1:])) == int(now[1:]), (spot, number, now)
+    story_of = {e["id"]: e["story"] for e in first["events"]}
+    story_later = {e["id"]: e["story"] for e in later["events"]}
+    for event, story in story_of.items():
+        number = int(story[1:]) - 1
+        assert story_later[event] == story or story_merges.get(number) == int(story_later[event][1:]) - 1
+
+
+def test_a_repeat_is_skipped_before_any_analysis(tmp_path: Path, monkeypatch) -> None:
+    settings = Settings()
+    files = sorted(DEMO.iterdir())[:4]
+    with Store(tmp_path / "s.sqlite") as store:
+        first = ingest(files, store, settings)
+        assert first.added == 4
+
+        def no_tagging(*_args, **_kwargs):
+            raise AssertionError("the tagger ran on an article already stored")
+        monkeypatch.setattr("marsad.pipeline.find_mentions", no_tagging)
+        again = ingest(files, store, settings)
+        assert (again.added, again.unchanged) == (0, 4)
+
+
+def test_a_rejection_is_recorded_once(tmp_path: Path) -> None:
+    empty = tmp_path / "in" / "empty.txt"
+    empty.parent.mkdir()
+    empty.write_text("", encoding="utf-8")
+    with Store(tmp_path / "s.sqlite") as store:
+        ingest([empty], store, Settings())
+        ingest([empty], store, Settings())
+        assert len(store.rejections()) == 1
+
+
+def test_a_schema_2_store_is_upgraded_in_place(tmp_path: Path) -> None:
+    old = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURE, old)
+    with Store(old) as store:
+        assert store.meta_value("schema") == "3"
+        upgraded = analyze_store(store, Settings())
+        assert store.count() == 17
+        assert not store.backfill_pending()
+    from marsad.cli import main
+    fresh = tmp_path / "fresh.json"
+    assert main(["analyze", str(DEMO), "--json", str(fresh), "-q"]) == 0
+    with Store(old) as store:
+        upgraded_data = store_dict(store)
+    def comparable(data: dict) -> dict:          # the fixture was made from a relative path
+        data = _without_generator(data)
+        data["documents"] = [{**d, "path": Path(d["path"]).name,
+                              "metadata": {k: v for k, v in d["metadata"].items() if k != "input"}}
+                             for d in data["documents"]]
+        return data
+    assert comparable(upgraded_data) == comparable(json.loads(fresh.read_text(encoding="utf-8")))
+    assert len(upgraded.documents) == 17
+
+
+def test_event_page_reads_one_event(tmp_path: Path, demo_analyses) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        _feed(store, demo_analyses, Settings())
+        ids = store.event_ids()
+        pages = [store.event_page(i) for i in ids]
+        with pytest.raises(NotFound):
+            store.event_page("V9999")
+        with pytest.raises(NotFound):
+            store.event_page("../etc/passwd")
+    biggest = max(pages, key=lambda p: len(p["articles"]))
+    assert biggest["summary"]["sentences"] and biggest["comparison"]["outlets"]
+    assert biggest["quotes"] and biggest["event"]["story"].startswith("S")
+    published = [a["published"] for a in biggest["articles"] if a["published"]]
+    assert published == sorted(published)                           # earliest first
+
+
+def test_report_selections(tmp_path: Path, demo_analyses) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        _feed(store, demo_analyses, Settings())
+        everything = store_dict(store)
+        biggest = max(everything["stories"], key=lambda s: len(s["events"]))
+        one = store_dict(store, Selection(story=biggest["id"]))
+        top = store_dict(store, Selection(top=1))
+        write_store_json(store, tmp_path / "r.json", Selection(top=1))
+        with pytest.raises(NotFound):
+            store.select(Selection(story="S999"))
+    assert [s["id"] for s in one["stories"]] == [biggest["id"]]
+    assert {d["id"] for d in one["documents"]} == {
+        d for e in one["events"] for d in e["documents"]}
+    assert top["stories"] == one["stories"]
+    assert validate(one) == [] and validate(top) == []
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["stories"] == top["stories"]
+
+
+def _ingest_process(files, db: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "marsad.cli", "ingest", *map(str, files),
+                             "--db", str(db), "-q"], stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(PROJECT)})
+
+
+def test_two_ingests_at_once_end_as_if_run_one_after_the_other(tmp_path: Path) -> None:
+    files = sorted(DEMO.iterdir())
+    first, second = files[:9], files[9:]
+    db = tmp_path / "both.sqlite"
+    runs = [_ingest_process(first, db), _ingest_process(second, db)]
+    errors = [p.communicate(timeout=300)[1] for p in runs]
+    assert [p.returncode for p in runs] == [0, 0], errors
+    assert any("waiting for the other writer" in e for e in errors), errors
+    with Store(db) as store:
+        order = [pid for (pid,) in store.db.execute("SELECT pid FROM runs ORDER BY seq")]
+        together = store_dict(store)
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    by_pid = {runs[0].pid: first, runs[1].pid: second}
+    with Store(tmp_path / "seq.sqlite") as store:
+        for pid in order:
+            ingest(by_pid[pid], store, Settings())
+        sequential = store_dict(store)
+    assert _without_generator(together) == _without_generator(sequential)
