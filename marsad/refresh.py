@@ -285,11 +285,11 @@ def _write_stories(store: Store, stories: StoryTracker, tracker: EventTracker,
                        if n in stories.story_of} | {stories.current(n) for n in stories.changed}
     touched_stories = {n for n in touched_stories if n in stories.stories
                        and stories.stories[n].merged_into is None}
-    # every event of a touched story whose story number changed (a merge) is rewritten too
-    for number in touched_stories:
-        changed_events |= {m for m in stories.stories[number].members if isinstance(m, int)}
     explained = _explain_events(store, tracker, sorted(changed_events), stories, settings)
     for number in sorted(touched_stories):
+        # an event that moved into this story (a merge) keeps its explanation, not its story
+        store.set_event_story((m for m in stories.stories[number].members
+                               if isinstance(m, int) and m not in changed_events), number)
         _explain_story(store, stories, number, tracker, settings)
     store.set_meta("stories", {"newest_day": stories.newest_day.isoformat()
                                if stories.newest_day else None,
@@ -316,6 +316,7 @@ def _explain_events(store: Store, tracker: EventTracker, numbers: Sequence[int],
     docs_of = _event_documents(store, numbers)
     context = _Context(store, [d for ds in docs_of.values() for d in ds])
     idf = tracker.idf()
+    events: list[Event] = []
     for number in numbers:
         analyses = [context.analyses[d] for d in docs_of[number] if d in context.analyses]
         if not analyses:
@@ -329,7 +330,8 @@ def _explain_events(store: Store, tracker: EventTracker, numbers: Sequence[int],
         store.write_event(number, event, basis.get(event.id), story,
                           published[0] if published else None,
                           published[-1] if published else None)
-        context.explain_event(event, settings)
+        events.append(event)
+    context.explain_events(events, settings)
     return len(numbers)
 
 
@@ -402,20 +404,32 @@ class _Context:
         self.quotes, self.entities = _linked(store, self.seq_of)
         self.speakers = quote_speakers(self.quotes, self.entities)
 
-    def explain_event(self, event: Event, settings: Settings) -> None:
+    def explain_events(self, events: Sequence[Event], settings: Settings) -> None:
+        """Summaries and comparisons of these events (one lookup index for all of them); an
+        event whose explanation fails loses only its own summary/comparison."""
         from marsad.export.json_contract import comparison_to_dict, summary_to_dict
         try:
-            summary = summarize_event(event, self.analyses, settings, speakers=self.speakers)
-            comparison = compare_event(event, self.analyses, self.entities, self.quotes)
+            compared = {c.event: c for c in compare_events(events, [], self.analyses,
+                                                           self.entities, self.quotes)}
         except MarsadError:
             raise
-        except Exception:  # noqa: BLE001 - one event's explanation must not stop the store
-            summary, comparison = None, None
-        self.store.write_summary(event.id, summary, summary_to_dict(summary) if summary else None,
-                                 self.seq_of)
-        self.store.write_comparison(event.id, comparison,
-                                    comparison_to_dict(comparison) if comparison else None,
-                                    _findings(comparison))
+        except Exception:  # noqa: BLE001 - retried one event at a time below
+            compared = None
+        for event in events:
+            try:
+                summary: Summary | None = summarize_event(event, self.analyses, settings,
+                                                          speakers=self.speakers)
+                comparison = compared.get(event.id) if compared is not None else \
+                    compare_event(event, self.analyses, self.entities, self.quotes)
+            except MarsadError:
+                raise
+            except Exception:  # noqa: BLE001 - one event's explanation must not stop the store
+                summary, comparison = None, None
+            self.store.write_summary(event.id, summary,
+                                     summary_to_dict(summary) if summary else None, self.seq_of)
+            self.store.write_comparison(event.id, comparison,
+                                        comparison_to_dict(comparison) if comparison else None,
+                                        _findings(comparison))
 
     def explain_story(self, story: Story, events: Sequence[Event], settings: Settings) -> None:
         from marsad.export.json_contract import comparison_to_dict, summary_to_dict

@@ -189,8 +189,8 @@ class StoreLayers:
              int(open_), _json(state), time.time()))
 
     def set_event_story(self, event_numbers: Iterable[int], story: int) -> None:
-        self._db.executemany("UPDATE events SET story=? WHERE number=?",
-                             ((story, n) for n in event_numbers))
+        self._db.executemany("UPDATE events SET story=? WHERE number=? AND story IS NOT ?",
+                             ((story, n, story) for n in event_numbers))
 
     def record_story_merge(self, old: int, new: int) -> None:
         self._db.execute("INSERT OR REPLACE INTO story_merges VALUES (?, ?, ?)",
