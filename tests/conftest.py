@@ -1,4 +1,5 @@
-"""Shared fixtures: where ../shared is, and skips with a clear reason when it is absent."""
+"""Shared fixtures: where ../shared is; without it a test skips with a clear reason, and fails
+in CI (CI=true), where a quality gate must never pass for want of its data."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ SHARED = Path(os.environ.get("MARSAD_SHARED", PROJECT.parent / "shared"))
 
 def _need(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(f"needs {path} (the shared evaluation data beside the project); "
-                    "set MARSAD_SHARED to its location")
+        message = (f"needs {path} (the shared evaluation data beside the project); "
+                   "set MARSAD_SHARED to its location")
+        if os.environ.get("CI"):
+            pytest.fail(message + " -- in CI a quality gate without its data fails")
+        pytest.skip(message)
     return path
 
 
