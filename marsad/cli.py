@@ -17,6 +17,8 @@ from marsad.settings import Settings, help_text
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 DEFAULT_DB = "marsad.sqlite"
+HTML_ALL_EVENTS = 500        # above this, an HTML report without a selection shows the top stories
+HTML_TOP_STORIES = 50
 
 
 def _progress_factory(quiet: bool):
@@ -85,6 +87,13 @@ def _write_store_outputs(store, args: argparse.Namespace, selection) -> None:
     if args.html:
         from marsad.export.html_report import write_html
         from marsad.pipeline import store_analysis
+        from marsad.store.reads import Selection
+        if (selection is None or selection == Selection()) and \
+                store.counts()["events"] > HTML_ALL_EVENTS:
+            # one self-contained page of a whole archive is unreadable (86 MB for 4 days)
+            selection = Selection(top=HTML_TOP_STORIES)
+            _say(args, f"report: the {HTML_TOP_STORIES} stories with the most outlets "
+                       "(--top N, --story ID, --since/--until choose others)")
         index = write_html(store_analysis(store, selection), Path(args.html))
         _say(args, f"report: {index}")
 
