@@ -44,6 +44,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -59,7 +60,10 @@ ANCHOR = {"tfidf_single_link_events_b3_f1": 0.91, "tfidf_single_link_stories_b3_
 
 from marsad.arabic.normalize import fold  # noqa: E402
 from marsad.group.duplicates import DuplicateIndex  # noqa: E402
-from marsad.group.events import group_events  # noqa: E402
+from marsad.group.events import group_events, place_articles, tracked_events  # noqa: E402
+from marsad.group.stories import group_stories  # noqa: E402
+from marsad.group.story_tracker import StoryTracker, story_to_json, update_stories  # noqa: E402
+from marsad.group.tracker import EventTracker  # noqa: E402
 from marsad.settings import Settings  # noqa: E402
 from marsad.types import DocumentAnalysis  # noqa: E402
 
@@ -140,13 +144,56 @@ def marsad_grouping(analyses: Sequence[DocumentAnalysis], settings: Settings
                                              a.document.metadata.get("agency"))
                     for a in analyses}
     events, _stories = group_events(analyses, duplicate_of, settings)
+    event_of, story_of = partitions(analyses, events)
+    return event_of, story_of, duplicate_of
+
+
+def partitions(analyses: Sequence[DocumentAnalysis], events, story_of_event=None
+               ) -> tuple[dict[str, str], dict[str, str]]:
+    """url -> event id and url -> story id (`story_of_event` overrides the events' stories)."""
     url = {a.document.id: a.document.path or a.document.id for a in analyses}
     event_of, story_of = {}, {}
     for event in events:
+        story = story_of_event[event.id] if story_of_event is not None else event.story
         for doc in event.documents:
             event_of[url[doc]] = event.id
-            story_of[url[doc]] = event.story or event.id
-    return event_of, story_of, duplicate_of
+            story_of[url[doc]] = story or event.id
+    return event_of, story_of
+
+
+def event_centres(tracker, events) -> list[dict[str, float]]:
+    """Each event's centroid (the tracker's cluster sum) in the order of `events`."""
+    return [tracker.clusters[tracker.event_of[e.documents[0]]].total for e in events]
+
+
+def average_link_stories(tracker, events, settings: Settings) -> dict[str, str]:
+    """event id -> story id by the batch average link over all pairs (before StoryTracker)."""
+    return group_stories(events, event_centres(tracker, events), settings.story_threshold)[1]
+
+
+def tracker_stories(tracker, events, settings: Settings) -> dict[str, str]:
+    """event id -> story id by a fresh StoryTracker fed the final event centroids in the order
+    `tracked_events` uses (first day, then cluster number): the story step alone, for timing."""
+    keys = [tracker.event_of[e.documents[0]] for e in events]
+    order = sorted(range(len(events)), key=lambda i: (
+        tracker.clusters[keys[i]].first_day is None,
+        tracker.clusters[keys[i]].first_day or date.min, keys[i]))
+    stories = StoryTracker(settings)
+    for i in order:
+        stories.place(keys[i], tracker.clusters[keys[i]].total, tracker.clusters[keys[i]].first_day)
+    return {e.id: stories.story_id(stories.story_of[k]) for e, k in zip(events, keys)}
+
+
+def grouped(analyses: Sequence[DocumentAnalysis], settings: Settings):
+    """Copies, event tracker and events (with tracker stories) of a collection in one batch."""
+    index = DuplicateIndex(settings.duplicate_threshold, settings.agency_copy_threshold)
+    duplicate_of = {a.document.id: index.add(a.document.id, a.document.text,
+                                             a.document.metadata.get("agency"))
+                    for a in analyses}
+    tracker = EventTracker(settings)
+    place_articles(tracker, analyses, duplicate_of)
+    events, _stories = tracked_events(tracker, analyses, settings)
+    return tracker, events
 
 
 def tfidf_similarities(analyses: Sequence[DocumentAnalysis]):
@@ -194,6 +241,9 @@ def quality(day_analyses: list[DocumentAnalysis], gold_rows: list[dict], setting
     event_of, story_of, _ = marsad_grouping(day_analyses, settings)
     seconds = time.perf_counter() - started
     result = {"marsad": score_block(event_of, story_of, parts), "marsad_seconds": seconds}
+    tracker, events = grouped(day_analyses, settings)
+    result["marsad_average_link"] = score_block(
+        *partitions(day_analyses, events, average_link_stories(tracker, events, settings)), parts)
 
     urls = [a.document.path or a.document.id for a in day_analyses]
     similarity = tfidf_similarities(day_analyses)
@@ -213,6 +263,86 @@ def quality(day_analyses: list[DocumentAnalysis], gold_rows: list[dict], setting
     if show_errors:
         print_errors(event_of, story_of, day_analyses, [r for r in gold_rows if r["split"] == "dev"])
     return result
+
+
+def five_days(days: Mapping[str, list[DocumentAnalysis]], gold_rows: list[dict],
+              settings: Settings) -> dict:
+    """The labelled day inside all five sample days, stories by StoryTracker and by the average
+    link over all pairs it replaced: in one batch, and with the days fed one by one as a store
+    does (copies and events continued, the open stories restored from their JSON rows each day,
+    `update_stories` after each day's articles); and the time of the story step alone over all
+    the events of the five days, both methods in this run."""
+    parts = subsets(gold_rows)
+    everything = [a for day in DAYS for a in days[day]]
+    labelled = {a.document.path for a in days[LABELLED_DAY]}
+
+    def scored(event_of: dict[str, str], story_of: dict[str, str]) -> dict:
+        return score_block({u: e for u, e in event_of.items() if u in labelled},
+                           {u: st for u, st in story_of.items() if u in labelled}, parts)
+
+    out: dict = {}
+    tracker, events = grouped(everything, settings)
+    started = time.perf_counter()
+    old = average_link_stories(tracker, events, settings)
+    old_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    new = tracker_stories(tracker, events, settings)
+    new_seconds = time.perf_counter() - started
+    assert new == {e.id: e.story for e in events}, "tracked_events and StoryTracker disagree"
+    out["batch_tracker"] = scored(*partitions(everything, events))
+    out["batch_average_link"] = scored(*partitions(everything, events, old))
+    out["story_step_seconds"] = {"events": len(events), "average_link": round(old_seconds, 2),
+                                 "story_tracker": round(new_seconds, 2)}
+
+    index = DuplicateIndex(settings.duplicate_threshold, settings.agency_copy_threshold)
+    duplicate_of: dict[str, str | None] = {}
+    tracker = EventTracker(settings)
+    stories = StoryTracker(settings)
+    per_day = []
+    merges = 0
+    for day in DAYS:
+        for a in days[day]:
+            duplicate_of[a.document.id] = index.add(a.document.id, a.document.text,
+                                                    a.document.metadata.get("agency"))
+        place_articles(tracker, days[day], duplicate_of)
+        begun = time.perf_counter()
+        rows = {n: json.loads(json.dumps(story_to_json(st))) for n, st in stories.stories.items()
+                if st.open}
+        stories = StoryTracker.restore(
+            settings, newest_day=stories.newest_day.isoformat() if stories.newest_day else None,
+            stories=rows, next_number=stories.next_number, story_of=stories.story_of)
+        update_stories(stories, tracker, tracker.changed)
+        merges += len(stories.merged)
+        per_day.append({"day": day, "events_changed": len(tracker.changed),
+                        "open_stories": len(stories.open_stories()),
+                        "stories": stories.next_number, "merges": len(stories.merged),
+                        "story_seconds": round(time.perf_counter() - begun, 2)})
+        tracker.changed.clear()
+    events, _ = tracked_events(tracker, everything, settings, stories)
+    out["day_by_day_tracker"] = scored(*partitions(everything, events))
+    out["day_by_day_average_link"] = scored(
+        *partitions(everything, events, average_link_stories(tracker, events, settings)))
+    out["day_by_day"] = per_day
+    out["day_by_day_merges"] = merges
+    return out
+
+
+def print_five_days(f: dict) -> None:
+    print("\nstories of the labelled day inside all 5 days (same labels):")
+    print(f"{'mode':<30} {'split':<8} {'ev B3 F1':>8} {'ev pair':>8} {'st B3 P/R/F1':<17} "
+          f"{'st pair P/R/F1':<17}")
+    for name in ("batch_tracker", "batch_average_link", "day_by_day_tracker",
+                 "day_by_day_average_link"):
+        for split in ("dev", "heldout", "all"):
+            e, st = f[name][split]["events"], f[name][split]["stories"]
+            b, pw = st["bcubed"], st["pairwise"]
+            print(f"{name:<30} {split:<8} {e['bcubed']['f1']:>8.3f} {e['pairwise']['f1']:>8.3f} "
+                  f"{b['p']:.2f}/{b['r']:.2f}/{b['f1']:.3f}  {pw['p']:.2f}/{pw['r']:.2f}/{pw['f1']:.3f}")
+    t = f["story_step_seconds"]
+    print(f"story step over all {t['events']} events of the 5 days: average link "
+          f"{t['average_link']} s, StoryTracker {t['story_tracker']} s")
+    for row in f["day_by_day"]:
+        print(f"    {row}")
 
 
 def print_errors(event_of, story_of, analyses, rows) -> None:
@@ -384,7 +514,9 @@ def _pairs(partition: Mapping[str, str]) -> int:
 
 # ---------------------------------------------------------------- report
 def print_quality(q: dict) -> None:
-    rows = [("marsad", q["marsad"]), (f"tfidf single-link (dev-tuned {q['baseline_dev_tuned']['thresholds']})",
+    rows = [("marsad (stories: StoryTracker)", q["marsad"]),
+            ("marsad, stories by average link over all pairs (before)", q["marsad_average_link"]),
+            (f"tfidf single-link (dev-tuned {q['baseline_dev_tuned']['thresholds']})",
              q["baseline_dev_tuned"]),
             (f"tfidf single-link (tuned on all {q['baseline_tuned_on_all']['thresholds']})",
              q["baseline_tuned_on_all"])]
@@ -436,7 +568,7 @@ def main() -> int:
         import tempfile
         temporary = tempfile.TemporaryDirectory(prefix="marsad-grouping-")
         cache = Path(temporary.name)
-    days = (LABELLED_DAY,) if args.quality_only else DAYS
+    days = DAYS
     analyses, analysis_seconds = load_days(days, cache)
     settings = Settings()
     gold_rows = read_gold()
@@ -451,6 +583,8 @@ def main() -> int:
                     "anchor": ANCHOR}
     result["quality"] = quality(analyses[LABELLED_DAY], gold_rows, settings, args.errors)
     print_quality(result["quality"])
+    result["five_days"] = five_days(analyses, gold_rows, settings)
+    print_five_days(result["five_days"])
     if not args.quality_only:
         everything = [a for day in DAYS for a in analyses[day]]
         result["order_dependence"] = order_dependence(analyses[LABELLED_DAY], gold_rows, settings)

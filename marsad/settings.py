@@ -42,9 +42,9 @@ SETTINGS: tuple[Setting, ...] = (
             "while still merging a paraphrase of one happening; 0.25 merged different happenings "
             "of one topic)."),
     Setting("story_threshold", 0.18,
-            "Mean cosine similarity between the event centroids of two groups above which they "
-            "join one story (average link; a single pair of events reported the same day at 0.3 "
-            "or more also joins)."),
+            "Mean cosine similarity between an event's centroid and those of a story's events "
+            "above which the event joins the story (average link; one event of the same day at "
+            "0.3 or more also takes it); two stories that link this much on average merge."),
     Setting("story_window_days", 30,
             "A story with no new event for this many days is closed: later events start a new "
             "story (it keeps the memory and the cost of placing an event bounded on a long "

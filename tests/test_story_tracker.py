@@ -90,8 +90,23 @@ def test_a_lone_event_that_changes_may_move_and_the_merge_is_recorded() -> None:
     assert stories.stories[1].members == [] and not stories.stories[1].open
     assert stories.stories[1].merged_into == 0
     assert stories.changed == {0, 1}
-    # The merged number is never given again.
+    # The merged number is never given again, and the moved event can still change.
     assert stories.place(2, vector(school=1.0), DAY) == 2
+    assert stories.update(1, vector(bridge=1.0, river=1.0), DAY) == 0
+
+
+def test_an_event_that_bridges_two_stories_merges_them_into_the_older() -> None:
+    settings = Settings.from_overrides(story_threshold=0.3)
+    stories = StoryTracker(settings)
+    stories.place(0, vector(a=1.0, b=1.0), DAY)
+    stories.place(1, vector(c=1.0, d=1.0), DAY + timedelta(days=2))
+    assert stories.story_of == {0: 0, 1: 1}
+    stories.changed.clear()
+    # Cosine 0.74 with event 0, 0.67 with event 1 (other days: no strong link): joins story 0;
+    # stories {0, 2} and {1} then link at (0 + 0.67) / 2 = 0.33 >= 0.3: one story, number 0.
+    assert stories.place(2, vector(a=1.0, b=1.0, c=0.9, d=0.9), DAY + timedelta(days=1)) == 0
+    assert stories.merged == {1: 0} and stories.story_of == {0: 0, 1: 0, 2: 0}
+    assert stories.changed == {0, 1} and stories.stories[1].merged_into == 0
 
 
 def test_an_unchanged_vector_changes_nothing() -> None:
