@@ -173,7 +173,7 @@ def analyze_batch(records: Sequence[RawRecord], settings: Settings
 
 
 # Articles analysed together (one pass of the entity tagger); a worker process takes a batch.
-_BATCH = 16
+_BATCH = 64
 _ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 

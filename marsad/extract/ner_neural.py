@@ -166,7 +166,7 @@ class _Batch:
 # Distinct tokens whose input projections are kept (rows of 8H floats per member): the
 # frequent words of news, admitted on their second use so one-off words do not crowd them out.
 _CACHE_ROWS = 16_384
-# Tokens per LSTM run: bounds the packed gate array (tokens x members x 2 x 4H floats).
+# Tokens per LSTM run: bounds the per-run scratch rows and state buffers.
 _BATCH_TOKENS = 6_000
 
 
@@ -197,10 +197,19 @@ class NeuralTagger:
         self._hidden = self.members[0].hidden
         # All members and both directions step together: one batched matmul per time step.
         self._recurrent = np.concatenate([m.recurrent for m in self.members])  # 2M x H x 4H
-        self._width = 8 * self._hidden                                        # per member
+        self._lanes = 2 * len(self.members)                                  # member x direction
+        self._bias = np.concatenate([m.bias for m in self.members])          # lanes*4H
+        self._flag_weights = np.concatenate([m.ih_flags for m in self.members], axis=1)
+        # Input projections (bias included) by row: rows below _CACHE_ROWS are kept for the
+        # cached tokens; the rows above are scratch for one run (uncached tokens, and tokens
+        # whose document flags add to their row). Pages are touched only as rows are used, and
+        # the buffers are reused: fresh large arrays per run cost more in page faults here
+        # than the arithmetic.
         self._rows: dict[str, int] = {}
         self._seen: dict[str, int] = {}
-        self._table = np.empty((_CACHE_ROWS, len(self.members) * self._width), np.float32)
+        self._table = np.empty((_CACHE_ROWS + 2 * _BATCH_TOKENS, self._lanes, 4 * self._hidden),
+                               np.float32)
+        self._states = np.empty((self._lanes, _BATCH_TOKENS, self._hidden), np.float32)
 
     def tag_document(self, sentences: list[list[str]]) -> list[list[str]]:
         """BIO tags (training labels, e.g. B-PERS) for every sentence of one document."""
@@ -240,60 +249,76 @@ class NeuralTagger:
         padded[batch.rows, batch.times] = scores
         return batch_viterbi(padded, batch.lengths, *self.crf)
 
-    def _projections(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(rows of distinct tokens, index of each token in them): token input projections,
-        from the cache or computed now for every member in one matmul each."""
-        distinct = list(dict.fromkeys(tokens))
-        position = {t: i for i, t in enumerate(distinct)}
-        rows = np.empty((len(distinct), self._table.shape[1]), np.float32)
-        cached = self._rows
-        missing = [i for i, t in enumerate(distinct) if t not in cached]
-        hits = [i for i, t in enumerate(distinct) if t in cached]
-        if hits:
-            rows[hits] = self._table[[cached[distinct[i]] for i in hits]]
+    def _token_rows(self, tokens: list[str], flags: np.ndarray) -> np.ndarray:
+        """Row of `_table` holding the input projection of every token occurrence: its cached
+        row, or a scratch row (a token not cached, or an occurrence with document flags)."""
+        cached, seen = self._rows, self._seen
+        row_of: dict[str, int] = {}
+        missing = []
+        for token in dict.fromkeys(tokens):
+            row = cached.get(token)
+            if row is None:
+                missing.append(token)
+            else:
+                row_of[token] = row
+        flagged = np.flatnonzero(flags.any(axis=1))
+        scratch = _CACHE_ROWS
+        if len(missing) + len(flagged) > len(self._table) - _CACHE_ROWS:    # a huge run
+            grown = np.empty((_CACHE_ROWS + len(missing) + len(flagged), *self._table.shape[1:]),
+                             np.float32)
+            grown[:_CACHE_ROWS] = self._table[:_CACHE_ROWS]
+            self._table = grown
+        table = self._table.reshape(len(self._table), -1)
         if missing:
-            encoded = _Encoded([distinct[i] for i in missing], self)
-            rows[missing] = np.concatenate([m.token_projections(encoded, self.vectors)
-                                            for m in self.members], axis=1)
-            seen = self._seen
             if len(seen) > 1_000_000:
                 seen.clear()
-            for i in missing:
-                token = distinct[i]
+            targets = []
+            for token in missing:
                 if seen.get(token) and len(cached) < _CACHE_ROWS:
-                    self._table[len(cached)] = rows[i]
-                    cached[token] = len(cached)
+                    row = cached[token] = len(cached)
                 else:
                     seen[token] = 1
-        return rows, np.array([position[t] for t in tokens], np.int64)
+                    row, scratch = scratch, scratch + 1
+                row_of[token] = row
+                targets.append(row)
+            encoded = _Encoded(missing, self)
+            projected = np.concatenate([m.token_projections(encoded, self.vectors)
+                                        for m in self.members], axis=1)
+            projected += self._bias
+            table[targets] = projected
+        rows = np.array([row_of[t] for t in tokens], np.int64)
+        if len(flagged):
+            extra = np.arange(scratch, scratch + len(flagged))
+            table[extra] = table[rows[flagged]] + flags[flagged] @ self._flag_weights
+            rows[flagged] = extra
+        return rows
 
     def _emissions(self, tokens: list[str], flags: np.ndarray, batch: _Batch) -> np.ndarray:
         """Tag scores (tokens x tags) of the batch's tokens, flat in batch order, averaged
         over the members.
 
         Every member and both LSTM directions run in one loop over time steps (one batched
-        matmul over the member x direction axis); the backward direction reads every sentence
-        reversed, through the packed layout of `_Batch`.
+        matmul over the member x direction "lanes"); the backward direction reads every
+        sentence reversed, through the packed layout of `_Batch`. A step gathers its input
+        projections straight from the table rows of its tokens.
         """
-        hidden, width, members = self._hidden, self._width, self.members
-        distinct, index = self._projections(tokens)
-        lanes = 2 * len(members)
-        gates = np.empty((lanes, len(tokens), 4 * hidden), np.float32)   # packed, time-major
-        for m, member in enumerate(members):
-            projected = distinct[index, m * width:(m + 1) * width]
-            projected += flags @ member.ih_flags
-            projected += member.bias
-            gates[2 * m, batch.forward] = projected[:, :4 * hidden]
-            gates[2 * m + 1, batch.backward] = projected[:, 4 * hidden:]
+        hidden, lanes, members = self._hidden, self._lanes, self.members
+        rows = self._token_rows(tokens, flags)
+        sources = np.empty((lanes, len(tokens)), np.int64)   # table row per lane, packed order
+        sources[0::2, batch.forward] = rows
+        sources[1::2, batch.backward] = rows
+        lane = np.arange(lanes)[:, None]
+        if len(tokens) > self._states.shape[1]:
+            self._states = np.empty((lanes, len(tokens), hidden), np.float32)
+        states = self._states
         # The packed layout also holds the hidden state: the first active[t] rows of step t-1
         # are the sentences still running at step t. Gates, cell and output are updated in
         # place (the same float operations as `f * c + i * g`, `o * tanh(c)`, fewer passes).
         c = np.zeros((lanes, batch.size, hidden), np.float32)
-        states = np.empty((lanes, len(tokens), hidden), np.float32)
-        recurrent = self._recurrent
+        table, recurrent = self._table, self._recurrent
         previous = 0
         for begin, active in zip(batch.offsets.tolist(), batch.active.tolist()):
-            g = gates[:, begin:begin + active]
+            g = table[sources[:, begin:begin + active], lane]             # lanes x a x 4H
             if begin:                                        # h is zero before the first step
                 g += np.matmul(states[:, previous:previous + active], recurrent)
             np.tanh(g, out=g)
