@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from marsad.arabic.normalize import fold
-from marsad.arabic.tokens import Token, word_tokens
+from marsad.arabic.tokens import Token, word_and_symbol_tokens
 
 # Proclitic chains, longest first. Used for *features* (aggressive, the CRF weighs them);
 # mention spans use the frequency-checked `mention_start` below.
@@ -49,21 +49,11 @@ for _type, _words in {
 def tokenize(text: str) -> list[Token]:
     """Tokens as ANERcorp has them: whitespace words with punctuation split off.
 
-    Words come from `word_tokens`; every other non-space character between words becomes its
-    own token (ANERcorp writes `،`, `"`, `(` and `.` as separate tokens). Clitics stay attached.
+    Words are those of `word_tokens`; every other non-space character between words becomes
+    its own token (ANERcorp writes `،`, `"`, `(` and `.` as separate tokens). Clitics stay
+    attached.
     """
-    tokens: list[Token] = []
-    position = 0
-    for word in word_tokens(text):
-        for i in range(position, word.start):
-            if not text[i].isspace():
-                tokens.append(Token(i, i + 1, text[i]))
-        tokens.append(word)
-        position = word.end
-    for i in range(position, len(text)):
-        if not text[i].isspace():
-            tokens.append(Token(i, i + 1, text[i]))
-    return tokens
+    return word_and_symbol_tokens(text)
 
 
 def split_proclitics(folded: str) -> tuple[str, str]:
