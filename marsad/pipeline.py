@@ -17,8 +17,10 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from itertools import islice
 from pathlib import Path
 
 from marsad.arabic.sentences import split_sentences
@@ -26,7 +28,7 @@ from marsad.errors import E_DUPLICATE_ID, E_STAGE, InputError, MarsadError, Mode
 from marsad.explain.compare import compare_events
 from marsad.explain.summaries import quote_speakers, summarize_event, summarize_story
 from marsad.extract.linking import link_entities
-from marsad.extract.ner import find_mentions
+from marsad.extract.ner import find_mentions, find_mentions_in
 from marsad.extract.quantities import find_quantities
 from marsad.extract.quotes import find_quotes
 from marsad.group.duplicates import DuplicateIndex
@@ -39,8 +41,8 @@ from marsad.settings import Settings
 from marsad.refresh import Grouping, needs_refresh, refresh
 from marsad.store import Store, text_digest
 from marsad.store.reads import Selection
-from marsad.types import (Analysis, Document, DocumentAnalysis, Event, Quote, RawRecord,
-                          Rejection, Story)
+from marsad.types import (Analysis, Document, DocumentAnalysis, Event, Mention, Quote,
+                          RawRecord, Rejection, Story)
 
 DOCUMENT_STAGES = ("clean", "sentences", "entities", "quotes", "quantities")
 COLLECTION_STAGES = ("duplicates", "events", "linking", "summaries", "comparisons")
@@ -73,89 +75,166 @@ class _StageFailed(Exception):
 def analyze_record(record: RawRecord, settings: Settings,
                    times: StageTimes | None = None) -> DocumentAnalysis:
     """Run the document stages on one article (raises InputError for a bad article)."""
-    times = times if times is not None else StageTimes()
-    started = time.perf_counter()
-    document = clean_record(record, settings)  # InputError propagates: it is the input's fault
-    times.add("clean", started)
-
-    def stage(name: str, fn: Callable[[], object]) -> object:
-        begun = time.perf_counter()
-        try:
-            return fn()
-        except ModelError:
-            raise  # a broken install, not a bad article: stop with the fix in the message
-        except Exception as exc:  # noqa: BLE001 - any bug in a stage must not stop the batch
-            raise _StageFailed(name, exc) from exc
-        finally:
-            times.add(name, begun)
-
-    sentences = stage("sentences", lambda: tuple(split_sentences(document.text)))
-    document = replace(document, sentences=sentences)
-    mentions = stage("entities", lambda: tuple(find_mentions(document)))
-    quotes = stage("quotes", lambda: tuple(find_quotes(document, mentions)))
-    quantities = stage("quantities", lambda: tuple(find_quantities(document)))
-    return DocumentAnalysis(document, mentions, quotes, quantities)
+    outcome, seconds = _analyze_batch([record], settings)[0]
+    if times is not None:
+        for stage, spent in seconds.seconds.items():
+            times.seconds[stage] += spent
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
 
-def _outcome(record: RawRecord, settings: Settings
-             ) -> tuple[DocumentAnalysis | Rejection, dict[str, float]]:
-    """`analyze_record` with a bad article turned into a Rejection, and the stage times (a
-    module-level function of picklable values, so worker processes can run it)."""
-    times = StageTimes()
-    name = record.path or record.id or "<record>"
+def _stage(times: StageTimes, name: str, fn: Callable[[], object]) -> object:
+    begun = time.perf_counter()
     try:
-        return analyze_record(record, settings, times), dict(times.seconds)
-    except InputError as exc:
-        return Rejection(name, exc.code, exc.reason if exc.reason else str(exc)), \
-            dict(times.seconds)
-    except _StageFailed as exc:
-        return Rejection(name, E_STAGE, f"{exc} (a marsad bug: please report it)"), \
-            dict(times.seconds)
+        return fn()
+    except ModelError:
+        raise  # a broken install, not a bad article: stop with the fix in the message
+    except Exception as exc:  # noqa: BLE001 - any bug in a stage must not stop the batch
+        raise _StageFailed(name, exc) from exc
+    finally:
+        times.add(name, begun)
 
 
-_BATCH_PER_JOB = 32
+def _analyze_batch(records: Sequence[RawRecord], settings: Settings
+                   ) -> list[tuple[DocumentAnalysis | InputError | _StageFailed, StageTimes]]:
+    """The document stages of several articles, each article's result or failure and times.
+
+    The same results as one article at a time, but the entity tagger reads all the batch's
+    sentences in one pass: many sentences share each step of its network, which is where the
+    tagging time goes (its time is shared out evenly among the batch's articles).
+    """
+    times = [StageTimes() for _ in records]
+    results: list[DocumentAnalysis | InputError | _StageFailed | None] = [None] * len(records)
+    documents: dict[int, Document] = {}
+    for k, record in enumerate(records):
+        started = time.perf_counter()
+        try:
+            document = clean_record(record, settings)  # InputError: it is the input's fault
+        except InputError as exc:
+            results[k] = exc
+            continue
+        times[k].add("clean", started)
+        try:
+            sentences = _stage(times[k], "sentences",
+                               lambda: tuple(split_sentences(document.text)))
+        except _StageFailed as exc:
+            results[k] = exc
+            continue
+        documents[k] = replace(document, sentences=sentences)
+    mentions: dict[int, tuple[Mention, ...]] = {}
+    started = time.perf_counter()
+    try:
+        found = find_mentions_in(list(documents.values())) if documents else []
+    except ModelError:
+        raise
+    except Exception:  # noqa: BLE001 - again article by article, to name the one that fails
+        for k, document in documents.items():
+            try:
+                mentions[k] = _stage(times[k], "entities",
+                                     lambda: tuple(find_mentions(document)))  # noqa: B023
+            except _StageFailed as exc:
+                results[k] = exc
+    else:
+        share = (time.perf_counter() - started) / max(1, len(documents))
+        for k, found_mentions in zip(documents, found):
+            mentions[k] = tuple(found_mentions)
+            times[k].seconds["entities"] += share
+    for k, document in documents.items():
+        if k not in mentions:
+            continue
+        try:
+            quotes = _stage(times[k], "quotes",
+                            lambda: tuple(find_quotes(document, mentions[k])))  # noqa: B023
+            quantities = _stage(times[k], "quantities",
+                                lambda: tuple(find_quantities(document)))  # noqa: B023
+        except _StageFailed as exc:
+            results[k] = exc
+            continue
+        results[k] = DocumentAnalysis(document, mentions[k], quotes, quantities)
+    return [(result, spent) for result, spent in zip(results, times)]  # type: ignore[misc]
+
+
+def analyze_batch(records: Sequence[RawRecord], settings: Settings
+                  ) -> list[tuple[DocumentAnalysis | Rejection, dict[str, float]]]:
+    """`analyze_record` of several articles with a bad article turned into a Rejection, and
+    the stage times (a module-level function of picklable values, so worker processes can
+    run it)."""
+    outcomes: list[tuple[DocumentAnalysis | Rejection, dict[str, float]]] = []
+    for record, (result, times) in zip(records, _analyze_batch(records, settings)):
+        name = record.path or record.id or "<record>"
+        if isinstance(result, InputError):
+            outcome: DocumentAnalysis | Rejection = Rejection(
+                name, result.code, result.reason if result.reason else str(result))
+        elif isinstance(result, _StageFailed):
+            outcome = Rejection(name, E_STAGE, f"{result} (a marsad bug: please report it)")
+        else:
+            outcome = result
+        outcomes.append((outcome, dict(times.seconds)))
+    return outcomes
+
+
+# Articles analysed together (one pass of the entity tagger); a worker process takes a batch.
+_BATCH = 64
 _ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _batches(records: Iterable[RawRecord | Rejection]) -> Iterator[list[RawRecord | Rejection]]:
+    iterator = iter(records)
+    while batch := list(islice(iterator, _BATCH)):
+        yield batch
 
 
 def _outcomes(records: Iterable[RawRecord | Rejection], settings: Settings, jobs: int
               ) -> Iterator[tuple[RawRecord | Rejection, DocumentAnalysis | Rejection | None,
                                   dict[str, float]]]:
     """(record, outcome, stage times) in input order; `jobs` > 1 analyses in that many worker
-    processes, a bounded batch at a time (memory stays flat on a huge input)."""
+    processes, a bounded number of batches at a time (memory stays flat on a huge input)."""
     if jobs <= 1:
-        for record in records:
-            if isinstance(record, Rejection):
-                yield record, None, {}
-            else:
-                yield (record, *_outcome(record, settings))
+        for batch in _batches(records):
+            done = iter(analyze_batch([r for r in batch if not isinstance(r, Rejection)],
+                                      settings))
+            for record in batch:
+                yield (record, None, {}) if isinstance(record, Rejection) else \
+                    (record, *next(done))
         return
     import multiprocessing
     import os
+    from collections import deque
     from concurrent.futures import ProcessPoolExecutor
-    from itertools import islice
     # Fresh (spawned) workers that start with one BLAS thread each: N workers x N BLAS threads
     # on N cores made the tagger 4x slower per article. The variables are read when a worker
     # starts, so they stay set while the pool lives (the parent's own BLAS is already running).
     saved = {k: os.environ.get(k) for k in _ONE_THREAD}
     os.environ.update(dict.fromkeys(_ONE_THREAD, "1"))
     try:
-        iterator = iter(records)
         with ProcessPoolExecutor(max_workers=jobs,
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
-            while batch := list(islice(iterator, _BATCH_PER_JOB * jobs)):
+            # A sliding window of batches in flight: workers never wait for the slowest batch
+            # of a round, and results still come back in input order.
+            pending: deque[tuple[list[RawRecord | Rejection], Future | None]] = deque()
+            for batch in _batches(records):
                 work = [r for r in batch if not isinstance(r, Rejection)]
-                done = iter(pool.map(_outcome, work, [settings] * len(work), chunksize=4))
-                for record in batch:
-                    if isinstance(record, Rejection):
-                        yield record, None, {}
-                    else:
-                        yield (record, *next(done))
+                pending.append((batch, pool.submit(analyze_batch, work, settings)
+                                if work else None))
+                while len(pending) > 3 * jobs or (pending and pending[0][1] is None):
+                    yield from _finished(*pending.popleft())
+            while pending:
+                yield from _finished(*pending.popleft())
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def _finished(batch: list[RawRecord | Rejection], future: Future | None
+              ) -> Iterator[tuple[RawRecord | Rejection, DocumentAnalysis | Rejection | None,
+                                  dict[str, float]]]:
+    done = iter(future.result() if future is not None else [])
+    for record in batch:
+        yield (record, None, {}) if isinstance(record, Rejection) else (record, *next(done))
 
 
 def analyze_records(records: Iterable[RawRecord | Rejection], settings: Settings,

@@ -76,8 +76,9 @@ def test_proclitics_are_left_out_of_spans(tagger: EntityTagger) -> None:
 class _TagsEverythingAfterTheFirstWord(EntityTagger):
     """A stand-in model: the span logic is tested apart from what the CRF has learnt."""
 
-    def tag_document(self, sentences: list[list[str]]) -> list[list[str]]:
-        return [["O"] + ["B-ORG"] * (len(tokens) - 1) for tokens in sentences]
+    def tag_documents(self, documents: list[list[list[str]]]) -> list[list[list[str]]]:
+        return [[["O"] + ["B-ORG"] * (len(tokens) - 1) for tokens in sentences]
+                for sentences in documents]
 
 
 def test_clitic_spans_with_a_stub_model(tagger: EntityTagger) -> None:

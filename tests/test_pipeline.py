@@ -163,6 +163,7 @@ def test_a_missing_model_stops_the_run_with_its_fix(tmp_path: Path, monkeypatch)
     def no_model(document):
         raise ModelError("marsad/models/ner_model.npz is missing", "reinstall marsad")
     monkeypatch.setattr(pipeline, "find_mentions", no_model)
+    monkeypatch.setattr(pipeline, "find_mentions_in", no_model)
     (tmp_path / "a.txt").write_text(WIRE, encoding="utf-8")
     with pytest.raises(ModelError):
         run([tmp_path], Settings())

@@ -68,7 +68,7 @@ def test_failed_ingest_keeps_what_was_stored(tmp_path: Path, monkeypatch) -> Non
 
     def crash(*_a, **_k):
         raise KeyboardInterrupt
-    monkeypatch.setattr(pipeline, "analyze_record", crash)
+    monkeypatch.setattr(pipeline, "analyze_batch", crash)
     with Store(db) as store, pytest.raises(KeyboardInterrupt):
         ingest([_write(tmp_path / "b", "match.txt", MATCH)], store, Settings())
     with Store(db) as store:

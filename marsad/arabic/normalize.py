@@ -139,6 +139,13 @@ def fold(text: str) -> str:
     return _SPECIAL.sub(lambda m: expansions.get(m.group(), ""), folded)
 
 
+@lru_cache(maxsize=1 << 17)
+def fold_word(word: str) -> str:
+    """`fold` of one token, memoised: news repeats its words, and the extractors fold every
+    token of every article (the cache is bounded; a word not kept is folded again)."""
+    return fold(word)
+
+
 def strip_controls(text: str) -> str:
     """Remove only zero-width and bidi control characters (for display-safe metadata fields)."""
     return text.translate({ord(c): None for c in _CONTROLS})

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from marsad.arabic.normalize import fold
 
@@ -228,6 +229,13 @@ def parse_arabic_number(words: list[str]) -> tuple[float, int] | None:
     """(value, words consumed) of the number at the start of `words`, or None."""
     parsed = parse_number(words)
     return None if parsed is None else (parsed.value, parsed.consumed)
+
+
+@lru_cache(maxsize=1 << 16)
+def may_start_number(folded: str) -> bool:
+    """False when `parse_number` cannot read a number starting with this folded, tatweel-free
+    word (not a numeral, not a number word even after a proclitic): callers skip the parse."""
+    return folded in _ELEVEN or _lookup(folded, first=True) is not None
 
 
 def is_number_word(word: str) -> bool:

@@ -21,6 +21,7 @@ always concatenate back to the word.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,6 +55,22 @@ class Token:
 def word_tokens(text: str) -> list[Token]:
     """Words of `text` with their offsets; punctuation is not returned."""
     return [Token(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+
+
+# A word, else any single non-space character: `word_tokens` plus the punctuation between
+# words, one character each, in one scan (the word is tried first at every position, so the
+# words are exactly those of `word_tokens`).
+_WORD_OR_SYMBOL = re.compile(rf"(?:{_WORD.pattern}) | \S", re.VERBOSE)
+
+
+def word_and_symbol_tokens(text: str) -> list[Token]:
+    """Words of `text` and every other non-space character as a token of its own."""
+    return [Token(m.start(), m.end(), m.group()) for m in _WORD_OR_SYMBOL.finditer(text)]
+
+
+def word_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches `word_tokens` makes its tokens of (for hot loops that build their own)."""
+    return _WORD.finditer(text)
 
 
 # ---------------------------------------------------------------------------------------------

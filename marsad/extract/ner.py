@@ -13,6 +13,7 @@ here in plain numpy (`ner_neural`). Everything runs offline on CPU; torch is not
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources as importlib_resources
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 from marsad.errors import ModelError
 from marsad.extract.ner_features import Featurizer, Resources, mention_start, tokenize
 from marsad.extract.ner_neural import NeuralTagger
+from marsad.arabic.tokens import Token
 from marsad.types import Document, EntityType, Mention
 
 MODEL_FILE = "ner_model.npz"
@@ -68,10 +70,18 @@ class EntityTagger:
     def tag_document(self, sentences: list[list[str]]) -> list[list[str]]:
         """BIO tags for every sentence of one document; repeated names share evidence
         (a title or first name seen with one occurrence helps the bare repeats)."""
-        tag_lists = [self._convert(tags) for tags in self._tagger.tag_document(sentences)]
-        for tokens, tags in zip(sentences, tag_lists):
-            self._split_coordinated_names(tokens, tags)
-        return tag_lists
+        return self.tag_documents([sentences])[0]
+
+    def tag_documents(self, documents: list[list[list[str]]]) -> list[list[list[str]]]:
+        """`tag_document` for several documents in one pass through the network (the same
+        tags; many short sentences share each LSTM step, which is where the time goes)."""
+        results = []
+        for sentences, tag_lists in zip(documents, self._tagger.tag_documents(documents)):
+            tag_lists = [self._convert(tags) for tags in tag_lists]
+            for tokens, tags in zip(sentences, tag_lists):
+                self._split_coordinated_names(tokens, tags)
+            results.append(tag_lists)
+        return results
 
     def _split_coordinated_names(self, tokens: list[str], tags: list[str]) -> None:
         """`أوباما وبوتين` is two people: a person name never goes on with a word that carries
@@ -83,14 +93,29 @@ class EntityTagger:
 
     def find_mentions(self, document: Document) -> tuple[Mention, ...]:
         """Entity mentions of `document` with offsets into `document.text`."""
+        return self.find_mentions_in([document])[0]
+
+    def find_mentions_in(self, documents: Sequence[Document]) -> list[tuple[Mention, ...]]:
+        """`find_mentions` of several documents, tagged together (faster, same mentions)."""
+        pieces_of = [self._pieces(document) for document in documents]
+        tag_lists_of = self.tag_documents([[[t.text for t in tokens] for _, tokens in pieces]
+                                           for pieces in pieces_of])
+        return [self._mentions(document, pieces, tag_lists)
+                for document, pieces, tag_lists in zip(documents, pieces_of, tag_lists_of)]
+
+    def _pieces(self, document: Document) -> list[tuple[int, list[Token]]]:
+        """(segment start, tokens of one sentence chunk) of a document, empty chunks left out."""
         text = document.text
-        pieces = []                          # (segment start, tokens of one sentence chunk)
+        pieces = []
         for start, end in self._segments(document):
             tokens = tokenize(text[start:end])
             for chunk in range(0, len(tokens), _MAX_TOKENS):
                 pieces.append((start, tokens[chunk:chunk + _MAX_TOKENS]))
-        pieces = [(start, tokens) for start, tokens in pieces if tokens]
-        tag_lists = self.tag_document([[t.text for t in tokens] for _, tokens in pieces])
+        return [(start, tokens) for start, tokens in pieces if tokens]
+
+    def _mentions(self, document: Document, pieces: list[tuple[int, list[Token]]],
+                  tag_lists: list[list[str]]) -> tuple[Mention, ...]:
+        text = document.text
         mentions: list[Mention] = []
         for (start, tokens), tags in zip(pieces, tag_lists):
             for first, last, kind in _chunks(tags):
@@ -149,3 +174,8 @@ def _default_tagger() -> EntityTagger:
 def find_mentions(document: Document) -> tuple[Mention, ...]:
     """Entity mentions of `document`, with the shipped tagger (loaded once, on first use)."""
     return _default_tagger().find_mentions(document)
+
+
+def find_mentions_in(documents: Sequence[Document]) -> list[tuple[Mention, ...]]:
+    """`find_mentions` of several documents at once (the shipped tagger; faster per document)."""
+    return _default_tagger().find_mentions_in(documents)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from marsad.arabic.normalize import fold
-from marsad.arabic.tokens import Token, word_tokens
+from marsad.arabic.tokens import Token, word_and_symbol_tokens
 
 # Proclitic chains, longest first. Used for *features* (aggressive, the CRF weighs them);
 # mention spans use the frequency-checked `mention_start` below.
@@ -49,21 +49,11 @@ for _type, _words in {
 def tokenize(text: str) -> list[Token]:
     """Tokens as ANERcorp has them: whitespace words with punctuation split off.
 
-    Words come from `word_tokens`; every other non-space character between words becomes its
-    own token (ANERcorp writes `،`, `"`, `(` and `.` as separate tokens). Clitics stay attached.
+    Words are those of `word_tokens`; every other non-space character between words becomes
+    its own token (ANERcorp writes `،`, `"`, `(` and `.` as separate tokens). Clitics stay
+    attached.
     """
-    tokens: list[Token] = []
-    position = 0
-    for word in word_tokens(text):
-        for i in range(position, word.start):
-            if not text[i].isspace():
-                tokens.append(Token(i, i + 1, text[i]))
-        tokens.append(word)
-        position = word.end
-    for i in range(position, len(text)):
-        if not text[i].isspace():
-            tokens.append(Token(i, i + 1, text[i]))
-    return tokens
+    return word_and_symbol_tokens(text)
 
 
 def split_proclitics(folded: str) -> tuple[str, str]:
@@ -154,6 +144,12 @@ def _mention_start_mapped(token: str, resources: Resources) -> int:
     return kept[n] if 0 < n < len(kept) else 0
 
 
+# Document evidence names; bit k of an evidence mask is EVIDENCE_FLAGS[k], then docrep, docfirst.
+EVIDENCE_FLAGS = ("doctrig=PER", "doctrig=LOC", "doctrig=ORG", "docprevpn", "docnextpn")
+_TRIGGER_BITS = {"PER": 1, "LOC": 2, "ORG": 4}
+_PREV_PN, _NEXT_PN, _REP, _FIRST = 8, 16, 32, 64
+
+
 class Featurizer:
     """Turns a token sequence into CRF attribute lists (cached per word and position)."""
 
@@ -162,6 +158,7 @@ class Featurizer:
         self.lexical_only = lexical_only
         self._word_cache: dict[str, dict[str, str]] = {}
         self._slot_cache: dict[tuple[str, int], list[str]] = {}
+        self._evidence_cache: dict[str, tuple[str | None, int, bool]] = {}
 
     def word_properties(self, token: str) -> dict[str, str]:
         cached = self._word_cache.get(token)
@@ -280,32 +277,56 @@ class Featurizer:
         """For each repeated content word of a document: (sentence, token, evidence seen at its
         other occurrences, "docfirst" or "docrep"). Evidence: a title or trigger word 1-2
         tokens before ("doctrig=..."), a person-name word just before or after."""
-        occurrences: dict[str, list[tuple[int, int, frozenset[str]]]] = {}
+        for si, i, mask in self.evidence_masks(sentences):
+            others = sorted(name for bit, name in enumerate(EVIDENCE_FLAGS) if mask >> bit & 1)
+            yield si, i, others, ("docfirst" if mask & _FIRST else "docrep")
+
+    def evidence_masks(self, sentences: list[list[str]]) -> Iterator[tuple[int, int, int]]:
+        """`document_evidence` as bit masks: (sentence, token, mask) where bit k stands for
+        EVIDENCE_FLAGS[k], then "docrep", then "docfirst" (the neural tagger's flag columns)."""
+        occurrences: dict[str, list[tuple[int, int, int]]] = {}
+        entries = self._evidence_cache
         for si, tokens in enumerate(sentences):
-            props = [self.word_properties(t) for t in tokens]
-            for i, here in enumerate(props):
-                stem = here["s"]
-                if here["shape"] not in ("ar", "latin") or len(stem) < 3 or \
-                        int(here.get("freq", "0")) >= 14:
+            rows = [entries.get(t) or self._evidence_entry(t) for t in tokens]
+            last = len(rows) - 1
+            for i, (stem, _, _) in enumerate(rows):
+                if stem is None:
                     continue
-                evidence = set()
-                for j in (i - 1, i - 2):
-                    if j >= 0 and "trig" in props[j]:
-                        evidence.add("doctrig=" + props[j]["trig"])
-                if i > 0 and "pn" in props[i - 1]:
-                    evidence.add("docprevpn")
-                if i + 1 < len(props) and "pn" in props[i + 1]:
-                    evidence.add("docnextpn")
-                occurrences.setdefault(stem, []).append((si, i, frozenset(evidence)))
+                evidence = 0
+                if i:
+                    before = rows[i - 1]
+                    evidence = before[1] | (_PREV_PN if before[2] else 0)
+                    if i > 1:
+                        evidence |= rows[i - 2][1]
+                if i < last and rows[i + 1][2]:
+                    evidence |= _NEXT_PN
+                occurrences.setdefault(stem, []).append((si, i, evidence))
         for found in occurrences.values():
             if len(found) < 2:
                 continue
-            for k, (si, i, _) in enumerate(found):
-                others: set[str] = set()
-                for m, (_, _, evidence) in enumerate(found):
-                    if m != k:
-                        others |= evidence
-                yield si, i, sorted(others), ("docrep" if k else "docfirst")
+            # Occurrence k gets the evidence of all *other* occurrences: every bit seen twice or
+            # more, and the bits seen once, unless that once was k itself.
+            seen = twice = 0
+            for _, _, evidence in found:
+                twice |= seen & evidence
+                seen |= evidence
+            once = seen & ~twice
+            for k, (si, i, evidence) in enumerate(found):
+                yield si, i, (seen & ~(evidence & once)) | (_REP if k else _FIRST)
+
+    def _evidence_entry(self, token: str) -> tuple[str | None, int, bool]:
+        """(stem if the token is a content word that document evidence follows, else None;
+        its trigger bit; whether it is a person-name word), cached per token."""
+        here = self.word_properties(token)
+        stem: str | None = here["s"]
+        if here["shape"] not in ("ar", "latin") or len(here["s"]) < 3 or \
+                int(here.get("freq", "0")) >= 14:
+            stem = None
+        trigger = here.get("trig")
+        entry = (stem, _TRIGGER_BITS[trigger] if trigger else 0, "pn" in here)
+        if len(self._evidence_cache) < 200_000:
+            self._evidence_cache[token] = entry
+        return entry
 
     def document(self, sentences: list[list[str]]) -> list[list[list[str]]]:
         """CRF attributes for every sentence of one document.

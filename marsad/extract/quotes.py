@@ -26,15 +26,18 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from marsad.arabic.normalize import fold
-from marsad.arabic.tokens import word_tokens
+from marsad.arabic.tokens import word_matches
 from marsad.extract import titles as lex
 from marsad.types import Document, Mention, Quote, QuoteKind, Span
 
 _MARK_CHARS = "«»“”„‟\"‘’″"
 _LEFT_OPEN = set(" \t\n\u00a0([{:،,؛-—–") | set(_MARK_CHARS)
 _RIGHT_OPEN = set(" \t\n\u00a0.,،؛:!?؟)]}") | set(_MARK_CHARS)
+_MARK_OR_LINE = re.compile("[" + re.escape(_MARK_CHARS) + "\n]")
 # A sentence ends at one . ! ? ؟ before a space or a mark, or at a line break. ".." is not an
 # end: Syrian wire copy uses it as a colon ("وقال شويغو.. في عام 2015 ...").
 _SENTENCE_END = re.compile(r"\n|(?<!\.)[.!?؟](?!\.)(?=[\s" + re.escape(_MARK_CHARS) + r"]|$)")
@@ -42,8 +45,7 @@ _TRIM = " \t\n\u00a0.,،؛:-—–…"
 _MIN_QUOTE_WORDS = 4         # a marked text this long after a cue is speech, not a name
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):  # a tuple: one per word of every article, and tuples build fast
     start: int
     end: int
     text: str
@@ -79,16 +81,20 @@ class _Candidate:
     headline: bool = False
 
 
+@lru_cache(maxsize=1 << 17)
+def _key(word: str) -> str:
+    return fold(word).replace("\u0640", "")
+
+
 def _pair_marks(text: str) -> list[_Marked]:
     """Pair quotation marks by which side touches a word; tolerant of mismatched characters."""
     pairs: list[_Marked] = []
     stack: list[int] = []
-    for index, ch in enumerate(text):
-        if ch == "\n" and stack:                       # an unclosed mark ends with its paragraph
-            while stack:
+    for found in _MARK_OR_LINE.finditer(text):     # only marks and line breaks matter here
+        index, ch = found.start(), found.group()
+        if ch == "\n":
+            while stack:                               # an unclosed mark ends with its paragraph
                 pairs.append(_Marked(stack.pop() + 1, index, len(stack)))
-            continue
-        if ch not in _MARK_CHARS:
             continue
         left_free = index == 0 or text[index - 1] in _LEFT_OPEN
         right_free = index + 1 >= len(text) or text[index + 1] in _RIGHT_OPEN
@@ -112,8 +118,8 @@ class _Context:
 
     def __init__(self, document: Document, mentions: Sequence[Mention]) -> None:
         self.text = document.text
-        self.toks = [_Tok(t.start, t.end, t.text, fold(t.text).replace("\u0640", ""))
-                     for t in word_tokens(self.text)]
+        self.toks = [_Tok(m.start(), m.end(), m.group(), _key(m.group()))
+                     for m in word_matches(self.text)]
         self.tok_starts = [t.start for t in self.toks]
         self.marks = _pair_marks(self.text)
         self.outer = [m for m in self.marks if m.depth == 0]
@@ -141,6 +147,16 @@ class _Context:
             if start <= mark.start - 1 < end:
                 return mark
         return None
+
+    def tokens_inside_long_marks(self) -> bytearray:
+        """1 for every token that starts inside a long marked text (`inside_long_mark` of its
+        start, for all tokens at once: a mark covers a run of consecutive tokens)."""
+        inside = bytearray(len(self.toks))
+        for mark in self.long_outer:
+            first = bisect.bisect_left(self.tok_starts, mark.start)
+            last = bisect.bisect_left(self.tok_starts, mark.end)
+            inside[first:last] = b"\x01" * (last - first)
+        return inside
 
     def inside_long_mark(self, pos: int) -> bool:
         return any(m.start <= pos < m.end for m in self.long_outer)
@@ -487,8 +503,9 @@ def find_quotes(document: Document, mentions: Sequence[Mention]) -> tuple[Quote,
     """Direct and reported quotations in `document`, with speaker text and span when known."""
     ctx = _Context(document, mentions)
     candidates: list[_Candidate] = _headline_candidates(ctx)
-    for i, tok in enumerate(ctx.toks):
-        if ctx.inside_long_mark(tok.start):
+    inside = ctx.tokens_inside_long_marks()
+    for i in range(len(ctx.toks)):
+        if inside[i]:
             continue                                  # a verb inside a quotation is its content
         candidate = _verb_candidate(ctx, i) or _according_candidate(ctx, i)
         if candidate is not None:

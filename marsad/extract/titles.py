@@ -7,6 +7,8 @@ These lists are data, not code: extend them when a real article shows a missing 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from marsad.arabic.normalize import fold
 
 
@@ -109,8 +111,11 @@ _NOT_TYPOS = _folded("قام نفس كان مال حال نال زال بيت ذ
                      "رأس إطار أطار")
 
 
+@lru_cache(maxsize=1 << 16)
 def misspelt_speech_lemma(key: str) -> str | None:
-    """The lemma of a past-tense speech verb one letter away from folded `key` (فال -> قال)."""
+    """The lemma of a past-tense speech verb one letter away from folded `key` (فال -> قال).
+
+    Memoised: quotes ask it of nearly every token, and the words of news repeat."""
     if len(key) < 3 or key in NOT_NAME or key in _NOT_TYPOS or key in SPEECH_FORMS:
         return None
     for cut in range(len(key)):
