@@ -6,7 +6,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
+# One BLAS thread, as marsad's worker processes use: on two busy cores the tagger's small
+# matrix products are several times slower with a second BLAS thread fighting for a core.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import pytest  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MARSAD_SHARED", PROJECT.parent / "shared"))

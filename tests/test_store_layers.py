@@ -300,9 +300,9 @@ def test_a_real_day_fed_in_two_ingests_ends_like_one_batch(tmp_path: Path, share
         records = json.loads(archive.read(archive.namelist()[0]))
     day = tmp_path / "day.json"
     day.write_text(json.dumps(records[:250], ensure_ascii=False), encoding="utf-8")
-    analyses = [analyze_record(r, settings) for r in read_inputs([day], settings)
-                if not isinstance(r, Rejection)]
-    analyses = [a for a in analyses if len(a.document.text) >= settings.min_article_chars]
+    from marsad.pipeline import analyze_batch
+    records = [r for r in read_inputs([day], settings) if not isinstance(r, Rejection)]
+    analyses = [a for a, _ in analyze_batch(records, settings) if not isinstance(a, Rejection)]
     with Store(tmp_path / "one.sqlite") as one:
         _feed(one, analyses, settings)
         batch = store_dict(one)
