@@ -45,7 +45,7 @@ def _report_rejections(rejected: Sequence, args: argparse.Namespace) -> None:
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_overrides(
         summary_sentences=getattr(args, "summary_sentences", None),
-        max_input_bytes=getattr(args, "max_input_mb", None) and args.max_input_mb * 1024 * 1024,
+        max_record_bytes=getattr(args, "max_input_mb", None) and args.max_input_mb * 1024 * 1024,
     )
 
 
@@ -146,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--summary-sentences", type=int, metavar="N",
                        help="sentences per event summary")
         p.add_argument("--max-input-mb", type=int, metavar="MB",
-                       help="reject input files larger than this (default 20)")
+                       help="reject an article (a file, or one JSON record) larger than "
+                       "this (default 20; JSON Lines files of any size are streamed)")
 
     def jobs(p: argparse.ArgumentParser) -> None:
         p.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
