@@ -58,6 +58,10 @@ class ModelError(MarsadError):
     http_status = 500
 
 
+# What the last-resort handler asks for when marsad itself fails (a bug, never the input's fault).
+REPORT_HINT = ("please report it on the marsad issue tracker with this line "
+               "(MARSAD_DEBUG=1 shows the traceback)")
+
 # Stable codes for rejected inputs; tests and scripts match on these.
 E_EMPTY = "E_EMPTY"                 # file or record has no text
 E_BINARY = "E_BINARY"               # not text (NUL bytes, image, archive...)

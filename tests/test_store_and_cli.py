@@ -105,7 +105,9 @@ def test_cli_analyze_writes_json_and_html(tmp_path: Path, capsys) -> None:
 def test_cli_exit_codes(tmp_path: Path) -> None:
     empty = _write(tmp_path, "empty.txt", "")
     assert main(["analyze", str(empty), "--json", str(tmp_path / "x.json"), "-q"]) == 1
-    assert not (tmp_path / "x.json").exists()
+    # Issue 11: the file is written anyway, so a script can read why nothing was accepted.
+    written = json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))
+    assert written["documents"] == [] and written["rejected"][0]["code"] == "E_EMPTY"
     assert main(["analyze", str(empty), "-q"]) == 2                      # nothing to write
     assert main(["report", "--db", str(tmp_path / "none.sqlite"), "--json", "x"]) == 2
     with pytest.raises(SystemExit) as exc:
