@@ -323,7 +323,8 @@ def _record_or_rejection(obj: Any, name: str, where: str,
     if not isinstance(obj, dict):
         return Rejection(where, E_JSON, f"expected a JSON object, found {type(obj).__name__}")
     field = _first(obj, _TEXT_FIELDS)
-    text = _as_text(field)
+    # A number or an object is not an article's text (str(12) would become a 2-letter article).
+    text = _as_text(field) if isinstance(field, (str, list)) else None
     if text is None and field is not None:
         return Rejection(where, E_JSON, f"the text field holds {type(field).__name__}, not a "
                          "string")
