@@ -8,14 +8,17 @@ are opened only when they are regular files (paths.py); archives are read member
 
 from __future__ import annotations
 
+import gzip
 import io
 import os
+import zipfile
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from marsad.errors import (E_BINARY, E_EMPTY, E_JSON, E_STAGE, E_TOO_LARGE, E_UNREADABLE,
-                           E_UNSUPPORTED, InputError)
+from marsad.errors import (E_ARCHIVE, E_BINARY, E_EMPTY, E_JSON, E_STAGE, E_TOO_LARGE,
+                           E_UNREADABLE, E_UNSUPPORTED, InputError)
 from marsad.ingest.archives import Source, archive_sources, archive_suffix, plain_source
 from marsad.ingest.encoding import binary_reason, decode_bytes
 from marsad.ingest.html import decode_html, looks_like_html, parse_html
@@ -97,7 +100,9 @@ def read_source(source: Source, settings: Settings) -> Iterator[RawRecord | Reje
                 yield from _sniff(data, source)
     except InputError as error:
         yield Rejection(error.input_name, error.code, str(error.reason))
-    except (OSError, EOFError) as exc:
+    except (gzip.BadGzipFile, zlib.error, EOFError, zipfile.BadZipFile) as exc:
+        yield Rejection(source.name, E_ARCHIVE, f"cannot decompress: {exc}")
+    except OSError as exc:
         yield Rejection(source.name, E_UNREADABLE, f"cannot read the file: {exc}")
 
 
@@ -106,14 +111,15 @@ def _read_whole(source: Source, settings: Settings) -> bytes:
     limit = settings.max_record_bytes
     if source.size is not None and source.size > limit:
         raise InputError(source.name, f"file is {source.size:,} bytes, above the limit of "
-                         f"{limit:,} for one article", "split it, or raise the "
-                         "max_record_bytes setting", code=E_TOO_LARGE)
+                         f"{limit:,} for one article (max_record_bytes); not read",
+                         "split it, or raise the max_record_bytes setting", code=E_TOO_LARGE)
     with source.open() as stream:
         # One byte past the limit: a compressed member can be larger than it says.
         data = stream.read(limit + 1)
     if len(data) > limit:
         raise InputError(source.name, f"content is above the limit of {limit:,} bytes for one "
-                         "article", "raise the max_record_bytes setting", code=E_TOO_LARGE)
+                         "article (max_record_bytes)", "raise the max_record_bytes setting",
+                         code=E_TOO_LARGE)
     if not data.strip():
         raise InputError(source.name, "the file is empty", code=E_EMPTY)
     return data
