@@ -22,6 +22,8 @@ from marsad.ingest.encoding import decode_bytes
 _CHUNK = 1 << 20
 _DECODER = json.JSONDecoder()
 _SPACE = " \t\r\n\ufeff"
+# A value that ends this close to the end of the buffer may be a number cut in two: re-read.
+_NUMBER_MARGIN = 64
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,8 @@ def iter_array(source: io.TextIOBase | str, limit: int) -> Iterator[Item]:
                 yield Item(index, problem=(E_JSON, f"element {index} is not valid JSON: {exc}"))
                 return
             else:
+                if len(buffer.text) - end < _NUMBER_MARGIN and buffer.more():
+                    continue  # a number cut by the buffer end ("1" of "10.5") parses early
                 if end - buffer.pos > limit:
                     yield Item(index, problem=(E_TOO_LARGE, f"element {index} is larger than "
                                                f"the limit of {limit:,} characters "
