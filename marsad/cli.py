@@ -229,6 +229,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("marsad: interrupted; stored articles are kept", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `marsad summarize F | head`: the reader went away; nothing more to say to it.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_NOTHING
     except Exception as exc:  # noqa: BLE001 - the last handler: one line, never a traceback
         if os.environ.get("MARSAD_DEBUG") == "1":
             traceback.print_exc()
