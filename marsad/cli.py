@@ -1,18 +1,23 @@
 """The `marsad` command: thin wrappers that parse arguments, call the library, print.
 
 Exit codes: 0 the work was done (even if some inputs were rejected); 1 nothing could be
-processed; 2 wrong arguments or an unusable store/output path.
+processed (the analysis file is still written, with its `rejected` section), or an internal
+error (one line, no traceback; MARSAD_DEBUG=1 prints it); 2 wrong arguments or an unusable
+store/output path; 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from marsad import __version__
-from marsad.errors import MarsadError, UsageError
+from marsad.errors import REPORT_HINT, MarsadError, UsageError
+from marsad.ingest.paths import display_name
 from marsad.settings import Settings, help_text
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
@@ -40,14 +45,14 @@ def _say(args: argparse.Namespace, message: str) -> None:
 def _report_rejections(rejected: Sequence, args: argparse.Namespace) -> None:
     # Rejections are printed even with --quiet: a script must be able to see what was skipped.
     for rejection in rejected:
-        print(f"marsad: rejected {rejection.input}: {rejection.reason} [{rejection.code}]",
-              file=sys.stderr)
+        line = f"marsad: rejected {rejection.input}: {rejection.reason} [{rejection.code}]"
+        print(" ".join(line.splitlines()), file=sys.stderr)  # one line per rejection, always
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_overrides(
         summary_sentences=getattr(args, "summary_sentences", None),
-        max_input_bytes=getattr(args, "max_input_mb", None) and args.max_input_mb * 1024 * 1024,
+        max_record_bytes=getattr(args, "max_input_mb", None) and args.max_input_mb * 1024 * 1024,
     )
 
 
@@ -193,7 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--summary-sentences", type=int, metavar="N",
                        help="sentences per event summary")
         p.add_argument("--max-input-mb", type=int, metavar="MB",
-                       help="reject input files larger than this (default 20)")
+                       help="reject an article (a file, or one JSON record) larger than "
+                       "this (default 20; JSON Lines files of any size are streamed)")
 
     def jobs(p: argparse.ArgumentParser) -> None:
         p.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
@@ -244,7 +250,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _safe_streams() -> None:
+    """Never crash while printing: stderr may be a pipe with a C locale, a name may hold bytes
+    that are not UTF-8; unencodable characters are written as escapes instead."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass  # replaced by a test harness or closed: leave it
+
+
+def _doing(args: argparse.Namespace) -> str:
+    """What the command was doing, for the last-resort message ("analyze on a.json, b/")."""
+    inputs = getattr(args, "inputs", None) or [getattr(args, "file", None) or
+                                              getattr(args, "db", None)]
+    shown = ", ".join(display_name(str(i)) for i in inputs if i is not None)
+    if len(shown) > 200:
+        shown = shown[:200] + "..."
+    return f"{args.command} on {shown}" if shown else str(args.command)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _safe_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -258,6 +285,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("marsad: interrupted; stored articles are kept", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `marsad summarize F | head`: the reader went away; nothing more to say to it.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_NOTHING
+    except Exception as exc:  # noqa: BLE001 - the last handler: one line, never a traceback
+        if os.environ.get("MARSAD_DEBUG") == "1":
+            traceback.print_exc()
+        message = " ".join(str(exc).split())[:500]
+        print(f"marsad: internal error while running {_doing(args)}: {type(exc).__name__}: "
+              f"{message} — {REPORT_HINT}", file=sys.stderr)
+        return EXIT_NOTHING
 
 
 if __name__ == "__main__":

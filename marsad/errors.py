@@ -58,14 +58,22 @@ class ModelError(MarsadError):
     http_status = 500
 
 
+# What the last-resort handler asks for when marsad itself fails (a bug, never the input's fault).
+REPORT_HINT = ("please report it on the marsad issue tracker with this line "
+               "(MARSAD_DEBUG=1 shows the traceback)")
+
 # Stable codes for rejected inputs; tests and scripts match on these.
 E_EMPTY = "E_EMPTY"                 # file or record has no text
 E_BINARY = "E_BINARY"               # not text (NUL bytes, image, archive...)
 E_ENCODING = "E_ENCODING"           # bytes could not be decoded with any supported encoding
 E_NO_ARTICLE = "E_NO_ARTICLE"       # HTML page without a main text
 E_JSON = "E_JSON"                   # malformed JSON document or JSON Lines line
-E_TOO_LARGE = "E_TOO_LARGE"         # above settings.max_input_bytes
+E_TOO_LARGE = "E_TOO_LARGE"         # above max_record_bytes / max_file_bytes / max_article_chars
 E_NOT_FOUND = "E_NOT_FOUND"         # path does not exist
+E_UNREADABLE = "E_UNREADABLE"       # exists but cannot be opened or read (permissions, I/O error)
+E_NOT_REGULAR = "E_NOT_REGULAR"     # a FIFO, socket or device: never opened (it could block)
+E_LINK = "E_LINK"                   # a dangling symlink or a symlink loop
+E_ARCHIVE = "E_ARCHIVE"             # a broken archive, or one above the member/size/ratio limits
 E_UNSUPPORTED = "E_UNSUPPORTED"     # file type marsad does not read
 E_LANGUAGE = "E_LANGUAGE"         # the article is not in an accepted language (Arabic)
 E_DUPLICATE_ID = "E_DUPLICATE_ID"   # two different articles claim the same id

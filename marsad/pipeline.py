@@ -25,7 +25,8 @@ from pathlib import Path
 
 from marsad.arabic.sentences import split_sentences
 from marsad.errors import E_DUPLICATE_ID, E_STAGE, InputError, MarsadError, ModelError
-from marsad.explain.compare import compare_events
+from marsad.explain.compare import compare_event, compare_events
+from marsad.explain.guard import per_item, whole_or_each
 from marsad.explain.summaries import quote_speakers, summarize_event, summarize_story
 from marsad.extract.linking import link_entities
 from marsad.extract.ner import find_mentions, find_mentions_in
@@ -113,6 +114,11 @@ def _analyze_batch(records: Sequence[RawRecord], settings: Settings
             document = clean_record(record, settings)  # InputError: it is the input's fault
         except InputError as exc:
             results[k] = exc
+            continue
+        except ModelError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug in cleaning must not stop the batch
+            results[k] = _StageFailed("clean", exc)
             continue
         times[k].add("clean", started)
         try:
@@ -356,15 +362,23 @@ def _explain(analyses: Sequence[DocumentAnalysis], events: Sequence[Event],
     quotes = _number_quotes(linked_quotes)
     entities = tuple(entities)
     speakers = quote_speakers(quotes, entities)  # once: per event it made summaries quadratic
-    summaries = tuple(summarize_event(event, by_id, settings, speakers=speakers)
-                      for event in progress(events, "summaries"))
+    failed: list[Rejection] = []  # an event or story whose summary/comparison raised
+    summaries = tuple(per_item(lambda event: summarize_event(event, by_id, settings,
+                                                             speakers=speakers),
+                               progress(events, "summaries"), "summaries",
+                               lambda event: f"event {event.id}", failed))
     if settings.story_summary_sentences > 0:
-        summaries += tuple(summarize_story(story, events, by_id, settings, speakers=speakers)
-                           for story in stories)
+        summaries += tuple(per_item(lambda story: summarize_story(story, events, by_id, settings,
+                                                                  speakers=speakers),
+                                    stories, "summaries", lambda story: f"story {story.id}",
+                                    failed))
     times.add("summaries", started)
 
     started = time.perf_counter()
-    comparisons = compare_events(events, stories, by_id, entities, quotes)
+    comparisons = whole_or_each(lambda: compare_events(events, stories, by_id, entities, quotes),
+                                lambda event: compare_event(event, by_id, entities, quotes),
+                                events, "comparisons", lambda event: f"event {event.id}",
+                                failed)
     times.add("comparisons", started)
 
     quantities = tuple(q for a in analyses for q in a.quantities)
@@ -376,7 +390,7 @@ def _explain(analyses: Sequence[DocumentAnalysis], events: Sequence[Event],
         events=tuple(events),
         stories=tuple(stories),
         summaries=summaries,
-        rejected=tuple(rejected),
+        rejected=tuple(rejected) + tuple(failed),
         comparisons=comparisons,
         timeline=timeline,
     )

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from marsad.errors import MarsadError
+from marsad.errors import E_STAGE, MarsadError
 from marsad.explain.compare import compare_event, compare_events
 from marsad.explain.summaries import quote_speakers, summarize_event, summarize_story
 from marsad.extract.entity_index import canonical_name, entity_type, folded_name, link_to_index
@@ -404,27 +404,40 @@ class _Context:
         self.quotes, self.entities = _linked(store, self.seq_of)
         self.speakers = quote_speakers(self.quotes, self.entities)
 
+    def _failed(self, what: str, stage: str, exc: Exception) -> None:
+        """Record that one event's or story's summary or comparison failed (inside the refresh
+        transaction): that output is left out, the rest of the store is kept up to date."""
+        self.store.db.execute(
+            "INSERT OR IGNORE INTO rejections (input, code, reason, at) VALUES (?,?,?,?)",
+            (what, E_STAGE, f"stage '{stage}' failed: {type(exc).__name__}: {exc} "
+                            "(a marsad bug: please report it)", time.time()))
+
+    def _guarded(self, what: str, stage: str, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except MarsadError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one event's explanation must not stop the store
+            self._failed(what, stage, exc)
+            return None
+
     def explain_events(self, events: Sequence[Event], settings: Settings) -> None:
         """Summaries and comparisons of these events (one lookup index for all of them); an
-        event whose explanation fails loses only its own summary/comparison."""
+        event whose summary or comparison fails loses only that output."""
         from marsad.export.json_contract import comparison_to_dict, summary_to_dict
         try:
-            compared = {c.event: c for c in compare_events(events, [], self.analyses,
-                                                           self.entities, self.quotes)}
+            compared: dict | None = {c.event: c for c in compare_events(
+                events, [], self.analyses, self.entities, self.quotes)}
         except MarsadError:
             raise
         except Exception:  # noqa: BLE001 - retried one event at a time below
             compared = None
         for event in events:
-            try:
-                summary: Summary | None = summarize_event(event, self.analyses, settings,
-                                                          speakers=self.speakers)
-                comparison = compared.get(event.id) if compared is not None else \
-                    compare_event(event, self.analyses, self.entities, self.quotes)
-            except MarsadError:
-                raise
-            except Exception:  # noqa: BLE001 - one event's explanation must not stop the store
-                summary, comparison = None, None
+            summary = self._guarded(f"event {event.id}", "summaries", lambda: summarize_event(
+                event, self.analyses, settings, speakers=self.speakers))
+            comparison = compared.get(event.id) if compared is not None else self._guarded(
+                f"event {event.id}", "comparisons",
+                lambda: compare_event(event, self.analyses, self.entities, self.quotes))
             self.store.write_summary(event.id, summary,
                                      summary_to_dict(summary) if summary else None, self.seq_of)
             self.store.write_comparison(event.id, comparison,
@@ -434,17 +447,12 @@ class _Context:
     def explain_story(self, story: Story, events: Sequence[Event], settings: Settings) -> None:
         from marsad.export.json_contract import comparison_to_dict, summary_to_dict
         summary: Summary | None = None
-        comparison: Comparison | None = None
-        try:
-            if settings.story_summary_sentences > 0:
-                summary = summarize_story(story, events, self.analyses, settings,
-                                          speakers=self.speakers)
-            found = compare_events(events, [story], self.analyses, self.entities, self.quotes)
-            comparison = next((c for c in found if c.story == story.id), None)
-        except MarsadError:
-            raise
-        except Exception:  # noqa: BLE001 - one story's explanation must not stop the store
-            summary, comparison = None, None
+        if settings.story_summary_sentences > 0:
+            summary = self._guarded(f"story {story.id}", "summaries", lambda: summarize_story(
+                story, events, self.analyses, settings, speakers=self.speakers))
+        found = self._guarded(f"story {story.id}", "comparisons", lambda: compare_events(
+            events, [story], self.analyses, self.entities, self.quotes)) or ()
+        comparison: Comparison | None = next((c for c in found if c.story == story.id), None)
         self.store.write_summary(story.id, summary, summary_to_dict(summary) if summary else None,
                                  self.seq_of)
         self.store.write_comparison(story.id, comparison,

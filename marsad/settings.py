@@ -18,8 +18,20 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("max_input_bytes", 20 * 1024 * 1024,
-            "Files larger than this are rejected (E_TOO_LARGE) instead of being read into memory."),
+    Setting("max_record_bytes", 20 * 1024 * 1024,
+            "Largest single article in bytes: a .txt or .html file, a JSON document that is not "
+            "an array, one JSON Lines line or one element of a JSON array; larger ones are "
+            "rejected (E_TOO_LARGE) before being read into memory. JSON Lines and JSON arrays "
+            "are streamed, so this limit applies to each record, not to the file."),
+    Setting("max_file_bytes", 16 * 1024 ** 3,
+            "Hard limit on the bytes read from one streamed file (JSON Lines, JSON array) or "
+            "archive (uncompressed members added up); above it the rest is rejected "
+            "(E_ARCHIVE for archives, E_TOO_LARGE otherwise)."),
+    Setting("max_archive_members", 100_000,
+            "Members read from one .zip/.tar archive; the rest is rejected (E_ARCHIVE)."),
+    Setting("max_compression_ratio", 100.0,
+            "An archive member that expands more than this many times (past its first MB) is "
+            "refused as a compression bomb (E_ARCHIVE); news text compresses 3-10 times."),
     Setting("max_article_chars", 200_000,
             "A single article longer than this is rejected as not being a news article."),
     Setting("min_article_chars", 20,
@@ -71,7 +83,10 @@ SETTINGS: tuple[Setting, ...] = (
 
 @dataclass(frozen=True)
 class Settings:
-    max_input_bytes: int = 20 * 1024 * 1024
+    max_record_bytes: int = 20 * 1024 * 1024
+    max_file_bytes: int = 16 * 1024 ** 3
+    max_archive_members: int = 100_000
+    max_compression_ratio: float = 100.0
     max_article_chars: int = 200_000
     min_article_chars: int = 20
     languages: tuple[str, ...] = ("ar",)

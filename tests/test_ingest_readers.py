@@ -77,14 +77,14 @@ def test_missing_path_is_rejected_and_the_run_goes_on(tmp_path: Path) -> None:
 
 def test_file_above_the_size_limit_is_rejected_before_reading(tmp_path: Path) -> None:
     path = write(tmp_path / "big.txt", BODY * 50)
-    rejection = only(read(path, settings=Settings.from_overrides(max_input_bytes=1000)))
+    rejection = only(read(path, settings=Settings.from_overrides(max_record_bytes=1000)))
     assert isinstance(rejection, Rejection) and rejection.code == E_TOO_LARGE
     assert "1,000" in rejection.reason
 
 
 def test_gzip_bomb_is_stopped_at_the_limit(tmp_path: Path) -> None:
     path = write(tmp_path / "a.jsonl.gz", gzip.compress(b" " * 100_000))
-    rejection = only(read(path, settings=Settings.from_overrides(max_input_bytes=5000)))
+    rejection = only(read(path, settings=Settings.from_overrides(max_record_bytes=5000)))
     assert isinstance(rejection, Rejection) and rejection.code == E_TOO_LARGE
 
 
@@ -120,7 +120,13 @@ def test_json_array_object_and_articles_wrapper(tmp_path: Path) -> None:
 
 
 def test_malformed_json_file(tmp_path: Path) -> None:
-    rejection = only(read(write(tmp_path / "broken.json", '[{"text": "نص"},')))
+    # Arrays are read element by element: the complete first record is kept, the cut rest is
+    # rejected with its index.
+    kept, rejection = read(write(tmp_path / "broken.json", '[{"text": "نص"},'))
+    assert isinstance(kept, RawRecord) and kept.text == "نص"
+    assert isinstance(rejection, Rejection) and rejection.code == E_JSON
+    assert rejection.input.endswith("broken.json#1")
+    rejection = only(read(write(tmp_path / "broken2.json", '{"text": "نص"')))
     assert isinstance(rejection, Rejection) and rejection.code == E_JSON
 
 

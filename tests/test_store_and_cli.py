@@ -105,7 +105,7 @@ def test_cli_analyze_writes_json_and_html(tmp_path: Path, capsys) -> None:
 def test_cli_exit_codes(tmp_path: Path) -> None:
     empty = _write(tmp_path, "empty.txt", "")
     assert main(["analyze", str(empty), "--json", str(tmp_path / "x.json"), "-q"]) == 1
-    # the file is still written, so a script can read why nothing was accepted
+    # Issue 11: the file is written anyway, so a script can read why nothing was accepted.
     written = json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))
     assert written["documents"] == [] and written["rejected"][0]["code"] == "E_EMPTY"
     assert main(["analyze", str(empty), "-q"]) == 2                      # nothing to write

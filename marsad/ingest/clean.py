@@ -380,6 +380,13 @@ def _inline_dateline(cuts: _Cuts, index: int) -> _Header | None:
 def clean_record(record: RawRecord, settings: Settings) -> Document:
     """The cleaned Document of `record`; raise InputError when too little or too much is left."""
     name = record.path or record.id or "<record>"
+    if len(record.text) > 2 * settings.max_article_chars:
+        # Cleaning only cuts headers and furniture: a text twice the limit stays above it, so
+        # say so before spending seconds cleaning megabytes.
+        raise InputError(name, f"the article has {len(record.text):,} characters, more than "
+                         f"max_article_chars ({settings.max_article_chars:,}): not a single "
+                         "news article", "split it, or raise max_article_chars",
+                         code=E_TOO_LARGE)
     cuts = _Cuts(record.text.split("\n"))
     title = _display(record.title) if record.title else None
     headers: list[_Header] = []
@@ -466,7 +473,8 @@ def clean_record(record: RawRecord, settings: Settings) -> Document:
                          "limit", code=E_EMPTY)
     if len(body) > settings.max_article_chars:
         raise InputError(name, f"the article body has {len(body):,} characters, more than "
-                         f"{settings.max_article_chars:,}: not a single news article",
+                         f"max_article_chars ({settings.max_article_chars:,}): not a single "
+                         "news article",
                          "split it, or raise max_article_chars", code=E_TOO_LARGE)
 
     metadata = dict(record.metadata)

@@ -37,7 +37,11 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"RIFF", "a RIFF media file"),
     (b"OggS", "an Ogg media file"),
     (b"ID3", "an MP3 file"),
+    (b"\x28\xb5\x2f\xfd", "a zstd-compressed file"),
 )
+_TAR_MAGIC_OFFSET = 257
+# C0 controls that text never has (tab, newlines, form feed and escape excluded).
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32)])
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     # UTF-32 before UTF-16: the UTF-32-LE BOM starts with the UTF-16-LE one.
@@ -89,9 +93,22 @@ def binary_reason(data: bytes) -> str | None:
     for magic, what in _MAGIC:
         if data.startswith(magic):
             return what
-    if b"\x00" in data[:65536] and _bom_encoding(data) is None:
+    if data[_TAR_MAGIC_OFFSET:_TAR_MAGIC_OFFSET + 5] == b"ustar":
+        return "a tar archive"
+    head = data[:65536]
+    if b"\x00" in head and _bom_encoding(data) is None:
         if _decode_wide(data) is not None:
             return None
+        controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+        if controls <= _MAX_STRAY_NUL_SHARE * len(head):
+            try:
+                rest = decode_bytes(head.replace(b"\x00", b""), "")
+            except InputError:
+                pass
+            else:
+                # A few stray NULs in a text of words (decode_bytes drops them).
+                if sum(1 for ch in rest if ch.isspace()) >= len(rest) / 50:
+                    return None
         return "binary data (NUL bytes not explained by UTF-16 or UTF-32)"
     return None
 
@@ -171,24 +188,37 @@ def _fail(name: str, what: str) -> InputError:
 
 
 def _finish(text: str) -> str:
-    # Only newlines are normalised; every other character stays as the file has it.
-    return _NEWLINES.sub("\n", text)
+    # Only newlines are normalised; every other character stays as the file has it (NUL is
+    # not a character of any text: dropped).
+    return _NEWLINES.sub("\n", text).replace("\x00", "")
 
 
 def decode_bytes(data: bytes, name: str) -> str:
-    """Decode `data` (from input `name`) to text; raise InputError(E_ENCODING) if it is not text."""
+    """Decode `data` (from input `name`) to text; raise InputError(E_ENCODING) if it is not text.
+
+    A few damaged bytes (a cut multi-byte sequence, a truncated UTF-16 unit) become U+FFFD
+    instead of losing the article; a file whose lines mix UTF-8 and an Arabic code page is
+    decoded line by line. Stray NUL bytes in otherwise readable text are dropped.
+    """
     bom = _bom_encoding(data)
     if bom is not None:
         encoding, skip = bom
         try:
             return _finish(data[skip:].decode(encoding))
         except UnicodeDecodeError as exc:
-            raise _fail(name, f"{encoding} byte-order mark but invalid {encoding}: {exc.reason}")
+            damaged = _damaged(data[skip:], encoding)
+            if damaged is None:
+                raise _fail(name, f"{encoding} byte-order mark but invalid {encoding}: "
+                            f"{exc.reason}") from None
+            return _finish(damaged)
     if b"\x00" in data:
         wide = _decode_wide(data)
         if wide is not None:
             return _finish(wide)
-        raise _fail(name, "NUL bytes but no UTF-16/UTF-32 pattern")
+        if len(data) - len(data.translate(None, _CONTROL_BYTES)) > _MAX_STRAY_NUL_SHARE * len(data):
+            raise _fail(name, "NUL bytes but no UTF-16/UTF-32 pattern")
+        # A few NULs in a text (a bad copy, a C program's terminator): not part of the text.
+        data = data.replace(b"\x00", b"")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -201,6 +231,73 @@ def decode_bytes(data: bytes, name: str) -> str:
         if wide is not None:
             return _finish(wide)
         raise _fail(name, "valid UTF-8 but full of control characters")
+    mixed = _mostly_utf8(data)
+    if mixed is not None:
+        return _finish(mixed)
+    encoding = _single_byte_encoding(data)
+    if encoding is None:
+        raise _fail(name, "not UTF-8, and no single-byte encoding gives readable words")
+    return _finish(data.decode(encoding, "replace"))
+
+
+# Above this share of NUL bytes a file without a UTF-16/32 pattern is binary, not damaged text.
+_MAX_STRAY_NUL_SHARE = 0.01
+# A line is damaged UTF-8 (kept, bad bytes as U+FFFD) when its valid multi-byte sequences
+# outnumber its invalid bytes this many times; a Windows-1256 line has almost no valid ones.
+_DAMAGED_UTF8_RATIO = 4
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                            rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _damaged(data: bytes, encoding: str) -> str | None:
+    """`data` decoded with a few bad units replaced by U+FFFD, or None when too many are bad."""
+    if encoding == "utf-8":
+        return _mostly_utf8(data)
+    text = data.decode(encoding, "replace")
+    bad = text.count("\ufffd")
+    return text if bad <= max(1, len(text) // 100) and _plausibility(text) >= 0.9 else None
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """Text that is UTF-8 with some damage, or UTF-8 lines mixed with code-page lines; None
+    when nothing shows UTF-8 (the whole file is then one single-byte encoding)."""
+    lines = data.split(b"\n")
+    decoded: list[str | None] = []
+    foreign: list[int] = []
+    evidence = 0
+    for number, line in enumerate(lines):
+        valid = len(_UTF8_SEQUENCE.findall(line))
+        try:
+            decoded.append(line.decode("utf-8"))
+            evidence += valid
+            continue
+        except UnicodeDecodeError:
+            pass
+        repaired = line.decode("utf-8", "replace")
+        invalid = repaired.count("\ufffd") - line.count(b"\xef\xbf\xbd")
+        if valid >= _DAMAGED_UTF8_RATIO * invalid:
+            decoded.append(repaired)
+            evidence += valid
+        else:
+            decoded.append(None)
+            foreign.append(number)
+    if evidence == 0:
+        return None
+    if foreign:
+        encoding = _single_byte_encoding(b"\n".join(lines[n] for n in foreign))
+        if encoding is None:
+            foreign_bytes = sum(len(lines[n]) for n in foreign)
+            if foreign_bytes > 0.1 * len(data):
+                return None
+            encoding = "utf-8"  # a little garbage in a UTF-8 text: shown as U+FFFD
+        for n in foreign:
+            decoded[n] = lines[n].decode(encoding, "replace")
+    text = "\n".join(line or "" for line in decoded)
+    return text if _plausibility(text) >= 0.9 else None
+
+
+def _single_byte_encoding(data: bytes) -> str | None:
+    """The single-byte (or charset-normalizer's) encoding whose decoding of `data` reads best."""
     candidates: list[tuple[float, int, str]] = []
     for rank, encoding in enumerate(_SINGLE_BYTE):
         try:
@@ -210,7 +307,7 @@ def decode_bytes(data: bytes, name: str) -> str:
         # Only accept an Arabic code page when it yields mostly Arabic letters; otherwise a
         # Latin text in cp1252 would be read as cp1256 (both decode every byte).
         if _arabic_share(text) >= 0.5:
-            candidates.append((_single_byte_score(text), -rank, text))
+            candidates.append((_single_byte_score(text), -rank, encoding))
     try:
         latin = data.decode("cp1252")
     except UnicodeDecodeError:
@@ -219,21 +316,25 @@ def decode_bytes(data: bytes, name: str) -> str:
         # Western European text saved by Windows: more common than whatever a short sample
         # makes charset-normalizer guess (cp1250 turns "déjà" into "déjŕ").
         if _arabic_share(latin) < 0.5:
-            candidates.append((_single_byte_score(latin), -len(_SINGLE_BYTE), latin))
+            candidates.append((_single_byte_score(latin), -len(_SINGLE_BYTE), "cp1252"))
     guess = _charset_normalizer_guess(data)
     if guess is not None:
         encoding, text = guess
         # Ranked after our Arabic code pages: it must be strictly better to win.
-        candidates.append((_single_byte_score(text), -len(_SINGLE_BYTE) - 1, text))
+        candidates.append((_single_byte_score(text), -len(_SINGLE_BYTE) - 1, encoding))
     candidates = [c for c in candidates if c[0] >= 0.8]
     if not candidates:
-        raise _fail(name, "not UTF-8, and no single-byte encoding gives readable words")
+        return None
     candidates.sort(reverse=True)
-    return _finish(candidates[0][2])
+    return candidates[0][2]
 
 
 def _decode_wide(data: bytes) -> str | None:
-    """The most plausible UTF-16/UTF-32 decoding of BOM-less `data`, or None."""
+    """The most plausible UTF-16/UTF-32 decoding of BOM-less `data`, or None (an odd last byte,
+    a cut UTF-16 unit, becomes U+FFFD)."""
+    if len(data) % 2 and len(data) > 2:
+        rest = _decode_wide(data[:-1])
+        return rest + "\ufffd" if rest is not None else None
     best: tuple[float, str] | None = None
     for encoding in _wide_candidates(data):
         try:

@@ -27,22 +27,30 @@ def looks_like_html(text: str) -> bool:
 
 
 def decode_html(data: bytes, name: str) -> str:
-    """Decode an HTML page: UTF-8 if valid, else a declared <meta charset>, else detection."""
+    """Decode an HTML page: UTF-8 if valid, else detection, else a declared <meta charset>.
+
+    Pages lie about their charset (windows-1256 bytes under `charset=iso-8859-1`, UTF-8 under
+    windows-1256); a declaration is only trusted when the bytes themselves decide nothing, so a
+    lie never turns into mojibake kept as text.
+    """
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return decode_bytes(data, name)
     try:
-        # Pages often declare windows-1256 and are UTF-8 anyway; valid UTF-8 is never an accident.
+        # Valid UTF-8 is never an accident.
         return _newlines(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
-    match = _META_CHARSET.search(data[:4096])
-    if match:
-        declared = match.group(1).decode("ascii", "ignore").lower()
-        try:
-            return _newlines(data.decode(declared))
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return decode_bytes(data, name)
+    try:
+        return decode_bytes(data, name)
+    except InputError:
+        match = _META_CHARSET.search(data[:4096])
+        if match:
+            declared = match.group(1).decode("ascii", "ignore").lower()
+            try:
+                return _newlines(data.decode(declared))
+            except (LookupError, UnicodeDecodeError):
+                pass
+        raise
 
 
 def _newlines(text: str) -> str:
@@ -95,18 +103,35 @@ def _has_prose(text: str) -> bool:
     return any(len(line.split()) >= _MIN_PROSE_WORDS for line in text.split("\n"))
 
 
+_CONTAINERS = re.compile(r"</?(?:div|span|section|font|center|table|tbody|thead|tr|td|th|ul|ol|"
+                         r"li|b|i|u|em|strong|a|nav|aside|main|article)\b[^>]{0,2000}>", re.I)
+
+
+def _extract(trafilatura: Any, html: str) -> str | None:
+    """trafilatura's main text, or None when it cannot parse the page at all."""
+    try:
+        return trafilatura.extract(html, favor_recall=True, include_comments=False,
+                                   include_tables=True, include_images=False,
+                                   deduplicate=False, with_metadata=False, output_format="txt")
+    except (RecursionError, MemoryError, ValueError):
+        return None
+
+
 def parse_html(html: str, name: str, record_id: str | None) -> RawRecord:
     """One RawRecord from an HTML page; raise InputError(E_NO_ARTICLE) when it has no article."""
     import trafilatura  # imported lazily: about 0.2 s, only needed for HTML input
 
-    body = trafilatura.extract(html, favor_recall=True, include_comments=False,
-                               include_tables=True, include_images=False,
-                               deduplicate=False, with_metadata=False, output_format="txt")
+    body = _extract(trafilatura, html)
+    if (not body or not _has_prose(body)) and _CONTAINERS.search(html):
+        # Markup nested thousands deep is cut off by the HTML parser (and recursion limits):
+        # the same page without its layout containers keeps its paragraphs.
+        body = _extract(trafilatura, _CONTAINERS.sub(" ", html))
     # favor_recall returns the menu of a page without an article; require real sentences.
     if not body or not _has_prose(body):
-        raise InputError(name, "no article text found in this HTML page (only navigation, "
-                         "menus or very short text)",
-                         "give the article page itself, or its text", code=E_NO_ARTICLE)
+        raise InputError(name, "no article text found in this HTML page (only scripts, "
+                         "navigation, menus or very short text, or markup that cannot be "
+                         "parsed)", "give the article page itself, or its text",
+                         code=E_NO_ARTICLE)
     meta = _page_metadata(html)
     metadata = {"format": "html"}
     if meta.get("html_title") and meta.get("html_title") != meta.get("title"):

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from marsad.arabic.normalize import REMOVED_CHARS
+
 
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -55,6 +57,7 @@ _SCRIPT_LETTERS: dict[str, re.Pattern[str]] = {
     "hebrew": re.compile("[\u05D0-\u05EA]"),
 }
 _ANY_LETTER = re.compile(r"[^\W\d_]")
+_NOT_LETTERS = dict.fromkeys(map(ord, REMOVED_CHARS))
 
 
 def _arabic_script_language(text: str, words: list[str]) -> str:
@@ -87,7 +90,9 @@ def _arabic_script_language(text: str, words: list[str]) -> str:
 
 def detect_language(text: str) -> str:
     """ISO 639-1 code of `text` ("ar", "fa", "ur", "en", "fr", ...), or "und" when unsure."""
-    sample = text[:10000]
+    # Tatweel floods, full vocalisation and zero-width/bidi controls are not letters of any
+    # language: without this a stretched headline counted as an unknown script.
+    sample = text[:10000].translate(_NOT_LETTERS)
     scripts = Counter({name: len(pattern.findall(sample))
                        for name, pattern in _SCRIPT_LETTERS.items()})
     letters = len(_ANY_LETTER.findall(sample))

@@ -1,25 +1,32 @@
 """Readers: files and folders in, RawRecords (or Rejections saying what is wrong) out.
 
 A bad input never stops the run: every problem becomes a `Rejection` naming the file (and the
-line or index of a JSON record) with a stable code, and reading goes on with the rest.
+line or index of a JSON record) with a stable code, and reading goes on with the rest. Files
+are opened only when they are regular files (paths.py); archives are read member by member
+(archives.py); JSON Lines and JSON arrays are streamed a record at a time (jsonstream.py).
 """
 
 from __future__ import annotations
 
 import gzip
-import json
+import io
+import os
+import zipfile
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from marsad.errors import (E_BINARY, E_EMPTY, E_JSON, E_NOT_FOUND, E_TOO_LARGE, E_UNSUPPORTED,
-                           InputError)
+from marsad.errors import (E_ARCHIVE, E_BINARY, E_EMPTY, E_JSON, E_STAGE, E_TOO_LARGE,
+                           E_UNREADABLE, E_UNSUPPORTED, InputError)
+from marsad.ingest.archives import Source, archive_sources, archive_suffix, plain_source
 from marsad.ingest.encoding import binary_reason, decode_bytes
 from marsad.ingest.html import decode_html, looks_like_html, parse_html
+from marsad.ingest.jsonstream import Item, iter_array, iter_lines, parse_record
+from marsad.ingest.paths import display_name, walk_inputs
+from marsad.ingest.textsafe import safe_metadata, safe_text
 from marsad.settings import Settings
 from marsad.types import RawRecord, Rejection
-
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
@@ -38,95 +45,103 @@ _KNOWN_FIELDS = frozenset(_ID_FIELDS + _TITLE_FIELDS + _TEXT_FIELDS + _SOURCE_FI
                           + _URL_FIELDS + _DATE_FIELDS + _AUTHOR_FIELDS)
 
 
-def read_inputs(paths: Sequence[str | Path], settings: Settings) -> Iterator[RawRecord | Rejection]:
+def read_inputs(paths: Sequence[str | os.PathLike[str]],
+                settings: Settings) -> Iterator[RawRecord | Rejection]:
     """Every article found in `paths` (files or folders, recursively), or why one was rejected."""
-    for given in paths:
-        path = Path(given)
-        if not path.exists():
-            yield Rejection(str(given), E_NOT_FOUND, "no such file or folder")
-        elif path.is_dir():
-            for file in _walk(path):
-                yield from read_file(file, settings)
+    for item in walk_inputs(paths):
+        if isinstance(item, Rejection):
+            yield item
         else:
-            yield from read_file(path, settings)
-
-
-def _walk(folder: Path) -> list[Path]:
-    """Files under `folder` in sorted order, skipping hidden files and folders (.git, .DS_Store)."""
-    found = []
-    for file in folder.rglob("*"):
-        relative = file.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts) or not file.is_file():
-            continue
-        found.append(file)
-    return sorted(found, key=lambda f: f.relative_to(folder).as_posix())
+            yield from read_file(item, settings)
 
 
 def read_file(path: Path, settings: Settings) -> Iterator[RawRecord | Rejection]:
-    """The records of one file, or Rejections for it (or for some of its JSON records)."""
-    name = str(path)
+    """The records of one file (or of each member of an archive), or Rejections for it."""
+    name = display_name(path)
     try:
-        data = _read_bytes(path, settings)
-        suffix = path.suffix.lower()
-        stem = path.stem
-        if suffix == ".gz":
-            # gzip -> look at the inner name: "articles.jsonl.gz" is JSON Lines.
-            suffix = Path(stem).suffix.lower()
-            stem = Path(stem).stem
-        if not data.strip():
+        try:
+            size = os.stat(path).st_size
+        except OSError as exc:
+            raise InputError(name, f"cannot read the file ({exc.strerror})",
+                             code=E_UNREADABLE) from exc
+        kind = archive_suffix(os.fsdecode(path))
+        if kind is None:
+            yield from read_source(plain_source(path, size), settings)
+            return
+        if size == 0:
             raise InputError(name, "the file is empty", code=E_EMPTY)
-        if suffix in JSONL_SUFFIXES:
-            yield from _read_jsonl(data, name, stem)
-        elif suffix in JSON_SUFFIXES:
-            yield from _read_json(data, name, stem)
-        elif suffix in HTML_SUFFIXES:
-            _refuse_binary(data, name)
-            yield parse_html(decode_html(data, name), name, stem)
-        elif suffix in TEXT_SUFFIXES:
-            yield _text_record(data, name, stem)
-        else:
-            yield from _sniff(data, name, stem)
+        for source in archive_sources(path, kind, size, settings):
+            if isinstance(source, Rejection):
+                yield source
+            else:
+                yield from read_source(source, settings)
     except InputError as error:
         yield Rejection(error.input_name, error.code, str(error.reason))
+    except Exception as exc:  # noqa: BLE001 - one unreadable file must not stop the run
+        yield Rejection(name, E_STAGE, f"internal error while reading: {type(exc).__name__}: "
+                        f"{exc} (a marsad bug: please report it)")
 
 
-def _read_bytes(path: Path, settings: Settings) -> bytes:
-    """The file's bytes (gunzipped for .gz), refusing big files before reading them."""
-    name = str(path)
-    limit = settings.max_input_bytes
+def read_source(source: Source, settings: Settings) -> Iterator[RawRecord | Rejection]:
+    """The records of one file or archive member (errors of the whole source raise)."""
     try:
-        size = path.stat().st_size
+        if source.suffix in JSONL_SUFFIXES:
+            yield from _read_jsonl(source, settings)
+        elif source.suffix in JSON_SUFFIXES:
+            yield from _read_json(source, settings)
+        else:
+            data = _read_whole(source, settings)
+            if source.suffix in HTML_SUFFIXES:
+                _refuse_binary(data, source.name)
+                yield _html_record(decode_html(data, source.name), source)
+            elif source.suffix in TEXT_SUFFIXES:
+                yield _text_record(data, source.name, source.stem)
+            else:
+                yield from _sniff(data, source)
+    except InputError as error:
+        yield Rejection(error.input_name, error.code, str(error.reason))
+    except (gzip.BadGzipFile, zlib.error, EOFError, zipfile.BadZipFile) as exc:
+        yield Rejection(source.name, E_ARCHIVE, f"cannot decompress: {exc}")
     except OSError as exc:
-        raise InputError(name, f"cannot read the file: {exc.strerror}", code=E_NOT_FOUND) from exc
-    if size > limit:
-        raise InputError(name, f"file is {size:,} bytes, above the limit of {limit:,}",
-                         "split it, or raise the max_input_bytes setting", code=E_TOO_LARGE)
-    try:
-        if path.suffix.lower() == ".gz":
-            with gzip.open(path, "rb") as stream:
-                # Read one byte past the limit: a small .gz can expand to gigabytes.
-                data = stream.read(limit + 1)
-            if len(data) > limit:
-                raise InputError(name, f"decompressed content is above the limit of {limit:,} "
-                                 "bytes", "raise the max_input_bytes setting", code=E_TOO_LARGE)
-            return data
-        return path.read_bytes()
-    except (OSError, EOFError, zlib.error) as exc:
-        code = E_BINARY if isinstance(exc, (gzip.BadGzipFile, EOFError, zlib.error)) else E_NOT_FOUND
-        raise InputError(name, f"cannot read the file: {exc}", code=code) from exc
+        yield Rejection(source.name, E_UNREADABLE, f"cannot read the file: {exc}")
+
+
+def _read_whole(source: Source, settings: Settings) -> bytes:
+    """All bytes of a source that is one article, refusing a big one before reading it."""
+    limit = settings.max_record_bytes
+    if source.size is not None and source.size > limit:
+        raise InputError(source.name, f"file is {source.size:,} bytes, above the limit of "
+                         f"{limit:,} for one article (max_record_bytes); not read",
+                         "split it, or raise the max_record_bytes setting", code=E_TOO_LARGE)
+    with source.open() as stream:
+        # One byte past the limit: a compressed member can be larger than it says.
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(source.name, f"content is above the limit of {limit:,} bytes for one "
+                         "article (max_record_bytes)", "raise the max_record_bytes setting",
+                         code=E_TOO_LARGE)
+    if not data.strip():
+        raise InputError(source.name, "the file is empty", code=E_EMPTY)
+    return data
+
+
+def _html_record(html: str, source: Source) -> RawRecord:
+    record = parse_html(html, source.name, source.stem)
+    return _safe_record(record)
 
 
 def _refuse_binary(data: bytes, name: str) -> None:
     reason = binary_reason(data)
     if reason is not None:
-        raise InputError(name, f"not a text file: {reason}",
-                         "marsad reads .txt, .html, .json, .jsonl (optionally .gz)",
-                         code=E_BINARY)
+        hint = ("name it .gz, .zip or .tar to have it read as an archive"
+                if "compress" in reason or "archive" in reason else
+                "marsad reads .txt, .html, .json, .jsonl and .zip/.gz/.tar archives of them")
+        raise InputError(name, f"not a text file: {reason}", hint, code=E_BINARY)
 
 
 def _decode_text(data: bytes, name: str) -> str:
     _refuse_binary(data, name)
-    text = decode_bytes(data, name)
+    text = safe_text(decode_bytes(data, name))
     if not text.strip():
         raise InputError(name, "the file has only whitespace", code=E_EMPTY)
     return text
@@ -138,26 +153,27 @@ def _text_record(data: bytes, name: str, stem: str) -> RawRecord:
                      metadata={"format": "text"})
 
 
-def _sniff(data: bytes, name: str, stem: str) -> Iterator[RawRecord | Rejection]:
+def _sniff(data: bytes, source: Source) -> Iterator[RawRecord | Rejection]:
     """A file with an unknown extension: read it if it is text, HTML or JSON."""
+    name, stem = source.name, source.stem
     try:
         text = _decode_text(data, name)
     except InputError as error:
         if error.code == E_EMPTY:
             raise
         raise InputError(name, f"unsupported file type ({error.reason})",
-                         "marsad reads .txt, .html, .json, .jsonl (optionally .gz)",
+                         "marsad reads .txt, .html, .json, .jsonl and .zip/.gz/.tar archives",
                          code=E_BINARY if error.code == E_BINARY else E_UNSUPPORTED) from error
     head = text.lstrip()[:512].lower()
     if head.startswith("<?xml") and ("<rss" in head or "<feed" in head):
         raise InputError(name, "RSS/Atom feeds are not read by this reader",
                          "save the linked articles as .html or .txt", code=E_UNSUPPORTED)
     if looks_like_html(text):
-        yield parse_html(text, name, stem)
+        yield _html_record(text, source)
         return
     if head[:1] in "[{":
         try:
-            parsed = json.loads(text)
+            parsed = parse_record(text)
         except ValueError:
             pass
         else:
@@ -167,29 +183,94 @@ def _sniff(data: bytes, name: str, stem: str) -> Iterator[RawRecord | Rejection]
                     metadata={"format": "text"})
 
 
-def _read_jsonl(data: bytes, name: str, stem: str) -> Iterator[RawRecord | Rejection]:
-    text = _decode_text(data, name)
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        where = f"{name}:{number}"
+def _looks_wide(head: bytes) -> bool:
+    """A UTF-16/32 file (BOM or NUL pattern): cannot be split into lines as bytes."""
+    return head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) or b"\x00" in head
+
+
+def _read_jsonl(source: Source, settings: Settings) -> Iterator[RawRecord | Rejection]:
+    name, stem = source.name, source.stem
+    with source.open() as stream:
+        reader = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)
+        if _looks_wide(reader.peek(64)[:64]):
+            # UTF-16 JSON Lines (rare): decoded whole, within the one-record limit.
+            data = _read_whole(source, settings)
+            lines = _decode_text(data, name).split("\n")
+            items = _items_of_lines(lines)
+        else:
+            items = iter_lines(reader, name, settings.max_record_bytes)
+        yield from _records_of(items, name, stem, ":")
+
+
+def _items_of_lines(lines: list[str]) -> Iterator[Item]:
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            try:
+                yield Item(number, value=parse_record(line))
+            except ValueError as exc:
+                yield Item(number, problem=(E_JSON, f"line {number} is not valid JSON: {exc}"))
+
+
+def _records_of(items: Iterator[Item], name: str, stem: str,
+                mark: str) -> Iterator[RawRecord | Rejection]:
+    """Records of a stream of JSON items; `mark` names them ("file:12" lines, "file#3")."""
+    found = False
+    for item in items:
+        found = True
+        where = f"{name}{mark}{item.position}"
+        if item.problem is not None:
+            yield Rejection(where, *item.problem)
+        else:
+            yield _record_or_rejection(item.value, name, where, f"{stem}-{item.position}")
+    if not found:
+        raise InputError(name, "the file has no records", code=E_EMPTY)
+
+
+def _read_json(source: Source, settings: Settings) -> Iterator[RawRecord | Rejection]:
+    name, stem = source.name, source.stem
+    limit = settings.max_record_bytes
+    if source.size is not None and source.size <= limit:
+        text = _decode_text(_read_whole(source, settings), name)
+        if text.lstrip()[:1] == "[":
+            yield from _records_of(iter_array(text, limit), name, stem, "#")
+            return
         try:
-            obj = json.loads(line)
+            parsed = parse_record(text)
         except ValueError as exc:
-            yield Rejection(where, E_JSON, f"line {number} is not valid JSON: {exc}")
-            continue
-        yield _record_or_rejection(obj, name, where, f"{stem}-{number}")
+            raise InputError(name, f"not valid JSON: {exc}", "one JSON array of records, one "
+                             "record object, or JSON Lines (.jsonl)", code=E_JSON) from exc
+        yield from _json_records(parsed, name, stem)
+        return
+    # Larger than one record (or of unknown size, in an archive): only an array can be
+    # streamed; invalid UTF-8 shows as U+FFFD in the records it touches.
+    with source.open() as stream:
+        reader = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)
+        head = reader.peek(64)[:64]
+        if _looks_wide(head):
+            raise InputError(name, "a UTF-16/32 JSON file above max_record_bytes cannot be "
+                             "streamed", "save it as UTF-8", code=E_TOO_LARGE)
+        text = io.TextIOWrapper(reader, encoding="utf-8-sig", errors="replace")
+        first = text.read(1)
+        while first and first in " \t\r\n":
+            first = text.read(1)
+        if first == "":
+            raise InputError(name, "the file is empty", code=E_EMPTY)
+        if first != "[":
+            raise InputError(name, f"a JSON file above {limit:,} bytes that is not an array "
+                             "cannot be streamed", "write one record a line (.jsonl), or "
+                             "raise max_record_bytes", code=E_TOO_LARGE)
+        yield from _records_of(iter_array(_Prefixed("[", text), limit), name, stem, "#")
 
 
-def _read_json(data: bytes, name: str, stem: str) -> Iterator[RawRecord | Rejection]:
-    text = _decode_text(data, name)
-    try:
-        parsed = json.loads(text)
-    except ValueError as exc:
-        raise InputError(name, f"not valid JSON: {exc}",
-                         "one JSON array of records, one record object, or JSON Lines (.jsonl)",
-                         code=E_JSON) from exc
-    yield from _json_records(parsed, name, stem)
+class _Prefixed(io.TextIOBase):
+    """A text stream with `prefix` put back in front (the '[' read while sniffing)."""
+
+    def __init__(self, prefix: str, inner: io.TextIOBase) -> None:
+        self._prefix, self._inner = prefix, inner
+
+    def read(self, size: int | None = -1) -> str:
+        head, self._prefix = self._prefix, ""
+        return head + self._inner.read(size if size is None or size < 0 else size)
 
 
 def _json_records(parsed: Any, name: str, stem: str) -> Iterator[RawRecord | Rejection]:
@@ -205,6 +286,8 @@ def _json_records(parsed: Any, name: str, stem: str) -> Iterator[RawRecord | Rej
     if not isinstance(parsed, list):
         raise InputError(name, f"expected a JSON array or object, found {type(parsed).__name__}",
                          code=E_JSON)
+    if not parsed:
+        raise InputError(name, "the JSON array is empty", code=E_EMPTY)
     for index, obj in enumerate(parsed):
         yield _record_or_rejection(obj, name, f"{name}#{index}", f"{stem}-{index}")
 
@@ -220,12 +303,24 @@ def _first(obj: Mapping[str, Any], keys: Sequence[str]) -> Any:
 def _as_text(value: Any) -> str | None:
     """A string field, joining lists of strings (paragraphs, several authors)."""
     if isinstance(value, str):
-        return value
+        return safe_text(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return "\n".join(value)
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return safe_text("\n".join(value))
     return None
+
+
+def _safe_record(record: RawRecord) -> RawRecord:
+    """A record whose every string can be encoded (HTML text can carry lone surrogates too)."""
+    from dataclasses import replace
+
+    def fix(value: str | None) -> str | None:
+        return safe_text(value) if value is not None else None
+
+    return replace(record, text=safe_text(record.text), title=fix(record.title),
+                   source=fix(record.source), url=fix(record.url),
+                   published=fix(record.published), author=fix(record.author))
 
 
 def _record_or_rejection(obj: Any, name: str, where: str,
@@ -233,18 +328,29 @@ def _record_or_rejection(obj: Any, name: str, where: str,
     """One JSON record as a RawRecord; `where` names it in messages ("file:line", "file#3")."""
     if not isinstance(obj, dict):
         return Rejection(where, E_JSON, f"expected a JSON object, found {type(obj).__name__}")
-    text = _as_text(_first(obj, _TEXT_FIELDS))
+    field = _first(obj, _TEXT_FIELDS)
+    # A number or an object is not an article's text (str(12) would become a 2-letter article).
+    text = _as_text(field) if isinstance(field, (str, list)) else None
+    if text is None and field is not None:
+        return Rejection(where, E_JSON, f"the text field holds {type(field).__name__}, not a "
+                         "string")
     if text is None or not text.strip():
         return Rejection(where, E_EMPTY, "the record has no text (looked for fields: "
                          + ", ".join(_TEXT_FIELDS) + ")")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    record_id = _as_text(_first(obj, _ID_FIELDS))
+    raw_id = _first(obj, _ID_FIELDS)
+    record_id = _as_text(raw_id) if isinstance(raw_id, (str, int)) else None
+    if record_id is not None:
+        record_id = record_id.strip() or None
     title = _as_text(_first(obj, _TITLE_FIELDS))
     url = _as_text(_first(obj, _URL_FIELDS))
-    metadata = {key: value for key, value in obj.items() if key not in _KNOWN_FIELDS}
+    metadata = {key: safe_metadata(value) for key, value in obj.items()
+                if key not in _KNOWN_FIELDS}
+    metadata = {safe_text(key): value for key, value in metadata.items()}
     metadata["input"] = where
     authors = _first(obj, _AUTHOR_FIELDS)
-    author = ", ".join(authors) if isinstance(authors, list) else _as_text(authors)
+    author = (", ".join(a for a in authors if isinstance(a, str))
+              if isinstance(authors, list) else _as_text(authors))
     return RawRecord(
         path=url or name,
         text=text,
@@ -253,7 +359,7 @@ def _record_or_rejection(obj: Any, name: str, where: str,
         source=_as_text(_first(obj, _SOURCE_FIELDS)),
         url=url,
         published=_as_text(_first(obj, _DATE_FIELDS)),
-        author=author,
+        author=safe_text(author) if author else author,
         # Without a title field, the first line of the text may be the headline.
         title_in_text=not (title and title.strip()),
         metadata=metadata,
