@@ -405,11 +405,12 @@ class StoryTracker:
             self._recent_postings.pop(recent.day, None)
 
     def _drop_recent(self, key: EventKey) -> None:
+        # Not a change to write back: a restored tracker drops stale vectors itself, so a day
+        # passing does not rewrite every story row.
         number = self._recent_story.get(key)
         self._forget_recent(key)
         if number is not None:
             self.stories[number].recent.pop(key, None)
-            self.changed.add(number)
 
     # ---------------------------------------------------------- persistence
     @classmethod
