@@ -147,6 +147,10 @@ def _mention_start_mapped(token: str, resources: Resources) -> int:
 # Document evidence names; bit k of an evidence mask is EVIDENCE_FLAGS[k], then docrep, docfirst.
 EVIDENCE_FLAGS = ("doctrig=PER", "doctrig=LOC", "doctrig=ORG", "docprevpn", "docnextpn")
 _TRIGGER_BITS = {"PER": 1, "LOC": 2, "ORG": 4}
+# Per-process caches of word and slot features: news vocabulary is Zipfian, so the first tens of
+# thousands of words take most lookups; 200k/300k entries made each tagging worker ~800 MB.
+_WORD_CACHE = 50_000
+_SLOT_CACHE = 80_000
 _PREV_PN, _NEXT_PN, _REP, _FIRST = 8, 16, 32, 64
 
 
@@ -213,7 +217,7 @@ class Featurizer:
             trigger = TRIGGERS.get(stem) or TRIGGERS.get(folded)
             if trigger:
                 props["trig"] = trigger
-        if len(self._word_cache) < 200_000:
+        if len(self._word_cache) < _WORD_CACHE:
             self._word_cache[token] = props
         return props
 
@@ -238,7 +242,7 @@ class Featurizer:
         names = self._SLOTS[offset]
         items = props.items() if names is None else ((n, props[n]) for n in names if n in props)
         features = [f"{offset}:{name}={value}" for name, value in items]
-        if len(self._slot_cache) < 300_000:
+        if len(self._slot_cache) < _SLOT_CACHE:
             self._slot_cache[key] = features
         return features
 
