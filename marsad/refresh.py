@@ -57,8 +57,7 @@ def grouping_settings(settings: Settings) -> dict[str, float | bool]:
             "event_span_days": settings.event_span_days,
             "background_idf": settings.background_idf,
             "event_name_conflict_margin": settings.event_name_conflict_margin,
-            "story_threshold": settings.story_threshold,
-            "story_window_days": settings.story_window_days}
+            "story_threshold": settings.story_threshold}
 
 
 @dataclass
@@ -147,8 +146,15 @@ def with_copies(analyses: Sequence[DocumentAnalysis],
 
 
 def _stories(store: Store, settings: Settings) -> StoryTracker:
+    """The story tracker with the stories that can still take an event: open, and with an
+    event in the last `story_window_days` (memory follows the recent news, not the archive)."""
     meta = store.meta("stories") or {}
-    rows = store.db.execute("SELECT number, state FROM stories WHERE open = 1").fetchall()
+    newest = meta.get("newest_day")
+    horizon = (date.fromisoformat(newest) - timedelta(days=settings.story_window_days + 1)
+               ).isoformat() if newest else None
+    rows = store.db.execute(
+        "SELECT number, state FROM stories WHERE open = 1 AND (? IS NULL OR last_date IS NULL"
+        " OR last_date >= ?)", (horizon, horizon)).fetchall()
     import json
     return StoryTracker.restore(settings, newest_day=meta.get("newest_day"),
                                 stories={n: json.loads(s) for n, s in rows},
@@ -161,6 +167,8 @@ def refresh(store: Store, settings: Settings, *, progress: Progress | None = Non
     stats = RefreshStats()
     if store.backfill_pending():
         store.backfill()
+    if not needs_refresh(store, settings):
+        return stats                          # a repeat: nothing to load, nothing to do
     grouping = Grouping(store, settings)
     stories = _stories(store, settings)
     pending = [row for row in store.db.execute(

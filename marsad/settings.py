@@ -45,7 +45,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("agency_copy_threshold", 0.5,
             "Lower near-duplicate similarity for two articles credited to the same news agency "
             "(an outlet's rewrite of one wire dispatch is a copy, not independent reporting)."),
-    Setting("copy_window_days", 30,
+    Setting("copy_window_days", 7,
             "In a store, a new article is checked for near copies among the articles of the last "
             "this many days (exact copies of older ones are still found)."),
     Setting("event_threshold", 0.38,
@@ -57,7 +57,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Mean cosine similarity between an event's centroid and those of a story's events "
             "above which the event joins the story (average link; one event of the same day at "
             "0.3 or more also takes it); two stories that link this much on average merge."),
-    Setting("story_window_days", 30,
+    Setting("story_window_days", 7,
             "A story with no new event for this many days is closed: later events start a new "
             "story (it keeps the memory and the cost of placing an event bounded on a long "
             "archive)."),
@@ -92,10 +92,10 @@ class Settings:
     languages: tuple[str, ...] = ("ar",)
     duplicate_threshold: float = 0.7
     agency_copy_threshold: float = 0.5
-    copy_window_days: int = 30
+    copy_window_days: int = 7
     event_threshold: float = 0.38
     story_threshold: float = 0.18
-    story_window_days: int = 30
+    story_window_days: int = 7
     event_window_days: int = 3
     event_span_days: int = 1
     event_name_conflict_margin: float = 0.25

@@ -94,7 +94,7 @@ def test_closed_event_starts_again_but_joins_the_story() -> None:
     analyses = [
         analysis(BRIDGE, "open", source="بترا", published="2024-03-10", names=("سليم العمري",)),
         analysis(FOOTBALL, "football", source="الدستور", published="2024-03-12"),
-        analysis(BRIDGE_REPAIR, "repair", source="الغد", published="2024-03-25",
+        analysis(BRIDGE_REPAIR, "repair", source="الغد", published="2024-03-16",
                  names=("سليم العمري",)),
     ]
     events, stories = group_events(analyses, {}, Settings())
