@@ -174,7 +174,14 @@ def refresh(store: Store, settings: Settings, *, progress: Progress | None = Non
     pending = [row for row in store.db.execute(
         "SELECT seq, id FROM documents WHERE linked = 0 OR event IS NULL ORDER BY seq")]
     chunks = [pending[i:i + chunk_articles] for i in range(0, len(pending), chunk_articles)]
-    for chunk in (progress(chunks, "placing") if progress and len(chunks) > 1 else chunks):
+    for index, chunk in enumerate(progress(chunks, "placing") if progress and len(chunks) > 1
+                                  else chunks):
+        if index > 0:
+            # Restored from the store again: only open events, recent copy signatures and open
+            # stories are loaded, so a huge batch (`analyze` of an archive) keeps memory at what
+            # a day's ingest needs instead of growing with the input (restored = live: tested).
+            grouping = Grouping(store, settings)
+            stories = _stories(store, settings)
         started = time.perf_counter()
         analyses = grouping.place(list(store.analyses_of(doc_id for _, doc_id in chunk)))
         _add_time(times, "events", started)

@@ -326,3 +326,20 @@ def _bcubed(first: set, second: set) -> float:
     precision = sum(len(of_first[x] & of_second[x]) / len(of_first[x]) for x in items) / len(items)
     recall = sum(len(of_first[x] & of_second[x]) / len(of_second[x]) for x in items) / len(items)
     return 2 * precision * recall / (precision + recall)
+
+
+def test_a_refresh_in_chunks_equals_ingests_of_those_chunks(tmp_path: Path, demo_analyses) -> None:
+    """A big batch is refreshed a chunk at a time, restoring the state from the store between
+    chunks (memory bounded): the same as separate ingests of the same chunks."""
+    settings = Settings()
+    with Store(tmp_path / "chunked.sqlite") as chunked:
+        for analysis in demo_analyses:
+            chunked.add(analysis)
+        refresh(chunked, settings, chunk_articles=4)
+        one_refresh = store_dict(chunked)
+    with Store(tmp_path / "fed.sqlite") as fed:
+        for start in range(0, len(demo_analyses), 4):
+            _feed(fed, demo_analyses[start:start + 4], settings)
+        separate = store_dict(fed)
+    assert validate(one_refresh) == []
+    assert _without_generator(one_refresh) == _without_generator(separate)
