@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
 from itertools import islice
 from pathlib import Path
 
@@ -33,13 +32,13 @@ from marsad.extract.ner import find_mentions, find_mentions_in
 from marsad.extract.quantities import find_quantities
 from marsad.extract.quotes import find_quotes
 from marsad.group.duplicates import DuplicateIndex
-from marsad.group.events import group_events, place_articles, tracked_events
+from marsad.group.events import group_events
 from marsad.group.tracker import EventTracker
 from marsad.group.timeline import events_timeline
 from marsad.ingest import read_inputs
 from marsad.ingest.clean import clean_record
 from marsad.settings import Settings
-from marsad.refresh import Grouping, needs_refresh, refresh
+from marsad.refresh import Grouping, needs_refresh, refresh, with_copies
 from marsad.store import Store, text_digest
 from marsad.store.reads import Selection
 from marsad.types import (Analysis, Document, DocumentAnalysis, Event, Mention, Quote,
@@ -326,7 +325,7 @@ def analyze_collection(analyses: Sequence[DocumentAnalysis], settings: Settings,
     for analysis in progress(analyses, "copies"):
         doc = analysis.document
         duplicate_of[doc.id] = index.add(doc.id, doc.text, doc.metadata.get("agency"))
-    analyses = _with_copies(analyses, duplicate_of)
+    analyses = with_copies(analyses, duplicate_of)
     times.add("duplicates", started)
 
     started = time.perf_counter()
@@ -334,12 +333,6 @@ def analyze_collection(analyses: Sequence[DocumentAnalysis], settings: Settings,
         events, stories = group_events(analyses, duplicate_of, settings)
     times.add("events", started)
     return _explain(analyses, events, stories, rejected, settings, times, progress)
-
-
-def _with_copies(analyses: Sequence[DocumentAnalysis],
-                 duplicate_of: Mapping[str, str | None]) -> list[DocumentAnalysis]:
-    return [DocumentAnalysis(replace(a.document, duplicate_of=duplicate_of.get(a.document.id)),
-                             a.mentions, a.quotes, a.quantities) for a in analyses]
 
 
 def _explain(analyses: Sequence[DocumentAnalysis], events: Sequence[Event],

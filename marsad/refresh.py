@@ -19,6 +19,7 @@ they touch, never the size of the archive (closed events and stories are not eve
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -122,9 +123,7 @@ class Grouping:
         """Write what changed (inside the caller's transaction); the changed event numbers."""
         tracker = self.tracker
         for row in self.copies:
-            store.db.execute(
-                "UPDATE documents SET copy_checked=1, duplicate_of=?, copy_key=?, signature=?,"
-                " shingles=?, agency=? WHERE id=?", (*row[1:], row[0]))
+            store.write_copy(*row)
         changed = set(tracker.changed)
         store.write_grouping(
             {"settings": self.wanted, "n_documents": tracker.n_documents,
@@ -155,7 +154,6 @@ def _stories(store: Store, settings: Settings) -> StoryTracker:
     rows = store.db.execute(
         "SELECT number, state FROM stories WHERE open = 1 AND (? IS NULL OR last_date IS NULL"
         " OR last_date >= ?)", (horizon, horizon)).fetchall()
-    import json
     return StoryTracker.restore(settings, newest_day=meta.get("newest_day"),
                                 stories={n: json.loads(s) for n, s in rows},
                                 next_number=meta.get("next_number"))
@@ -283,7 +281,7 @@ def _fold_into(store: Store, new: StoredEntity, old: StoredEntity) -> None:
 def _full_cluster(store: Store, tracker: EventTracker, number: int):
     """An event cluster with its whole state (a closed one is a stub in the tracker)."""
     cluster = tracker.clusters[number]
-    if cluster.members or not store:
+    if cluster.members:
         return cluster
     state = store.cluster_states([number]).get(number)
     return cluster_from_json(state) if state else cluster
@@ -300,7 +298,7 @@ def _write_stories(store: Store, stories: StoryTracker, tracker: EventTracker,
                        if n in stories.story_of} | {stories.current(n) for n in stories.changed}
     touched_stories = {n for n in touched_stories if n in stories.stories
                        and stories.stories[n].merged_into is None}
-    explained = _explain_events(store, tracker, sorted(changed_events), stories, settings)
+    _explain_events(store, tracker, sorted(changed_events), stories, settings)
     for number in sorted(touched_stories):
         # an event that moved into this story (a merge) keeps its explanation, not its story
         store.set_event_story((m for m in stories.stories[number].members
@@ -312,7 +310,7 @@ def _write_stories(store: Store, stories: StoryTracker, tracker: EventTracker,
     stories.changed.clear()
     stories.merged.clear()
     _add_time(times, "summaries", started)
-    return len(touched_stories) if explained >= 0 else 0
+    return len(touched_stories)
 
 
 def _event_documents(store: Store, numbers: Sequence[int]) -> dict[int, list[str]]:
@@ -327,7 +325,7 @@ def _event_documents(store: Store, numbers: Sequence[int]) -> dict[int, list[str
 
 
 def _explain_events(store: Store, tracker: EventTracker, numbers: Sequence[int],
-                    stories: StoryTracker, settings: Settings) -> int:
+                    stories: StoryTracker, settings: Settings) -> None:
     docs_of = _event_documents(store, numbers)
     context = _Context(store, [d for ds in docs_of.values() for d in ds])
     idf = tracker.idf()
@@ -347,7 +345,6 @@ def _explain_events(store: Store, tracker: EventTracker, numbers: Sequence[int],
                           published[-1] if published else None)
         events.append(event)
     context.explain_events(events, settings)
-    return len(numbers)
 
 
 def _event_record(number: int, cluster: Any, analyses: Sequence[DocumentAnalysis],
@@ -378,7 +375,6 @@ def _explain_story(store: Store, stories: StoryTracker, number: int, tracker: Ev
             store.db.execute(
                 f"SELECT number, title, date, sources, n_documents FROM events WHERE number IN"
                 f" ({','.join('?' * len(members))})", members)} if members else {}
-    import json
     sources = {s for r in rows.values() for s in json.loads(r[2])}
     dates = sorted(r[1] for r in rows.values() if r[1])
     central = max(rows, key=lambda n: (len(json.loads(rows[n][2])), rows[n][3], -n)) \
@@ -502,7 +498,6 @@ def _linked(store: Store, seq_of: Mapping[str, int]) -> tuple[list[Quote], list[
     numbers = sorted(set(mentions) | {n for n in speakers if n is not None})
     entities: list[Entity] = []
     if numbers:
-        import json
         for number, etype, name, aliases in store.db.execute(
                 "SELECT number, type, name, aliases FROM entities WHERE number IN"
                 " (SELECT value FROM json_each(?)) ORDER BY number", (_json_list(numbers),)):

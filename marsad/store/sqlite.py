@@ -303,15 +303,10 @@ class Store(StoreReads):
         return row[0] if row else None
 
     # ------------------------------------------------------- grouping state
-    def copy_records(self) -> Iterator[tuple[str, bool, str | None, str | None, bytes | None,
-                                              int, str | None, str | None]]:
-        """(id, checked, duplicate_of, exact key, signature, shingles, agency, published) of
-        every article, in arrival order; `checked` is False for an article stored but not yet
-        compared. The signature is read only for articles of the last `copy_window_days`
-        (the caller passes the horizon through `copy_records_since`)."""
-        yield from self.copy_records_since(None)
-
     def copy_records_since(self, horizon: str | None) -> Iterator[tuple]:
+        """(id, checked, duplicate_of, exact key, signature, shingles, agency, published) of
+        every article in arrival order; the signature only for articles published on or after
+        `horizon` (or not yet compared): older ones are matched by exact key only."""
         query = ("SELECT id, copy_checked, duplicate_of, copy_key,"
                  " CASE WHEN ? IS NULL OR published IS NULL OR substr(published, 1, 10) >= ?"
                  " OR copy_checked = 0 THEN signature END, shingles, agency, published"
@@ -319,13 +314,13 @@ class Store(StoreReads):
         for row in self._db.execute(query, (horizon, horizon)):
             yield (row[0], bool(row[1]), row[2], row[3], row[4], row[5], row[6], row[7])
 
-    def set_copy(self, doc_id: str, duplicate_of: str | None, key: str | None,
-                 signature: bytes | None, shingles: int, agency: str | None) -> None:
-        with self.transaction():
-            self._db.execute(
-                "UPDATE documents SET copy_checked=1, duplicate_of=?, copy_key=?, signature=?,"
-                " shingles=?, agency=? WHERE id=?",
-                (duplicate_of, key, signature, shingles, agency, doc_id))
+    def write_copy(self, doc_id: str, duplicate_of: str | None, key: str | None,
+                   signature: bytes | None, shingles: int, agency: str | None) -> None:
+        """An article's copy decision and signature, inside the caller's transaction."""
+        self._db.execute(
+            "UPDATE documents SET copy_checked=1, duplicate_of=?, copy_key=?, signature=?,"
+            " shingles=?, agency=? WHERE id=?",
+            (duplicate_of, key, signature, shingles, agency, doc_id))
 
     def grouping_state(self, *, open_only: bool = False) -> dict[str, Any]:
         """The stored event-tracking state as plain data (empty parts for a new store).
@@ -358,15 +353,9 @@ class Store(StoreReads):
                 out[number] = json.loads(state)
         return out
 
-    def save_grouping(self, meta: dict[str, Any], df_delta: dict[str, int],
-                      clusters: dict[int, dict[str, Any]], placed: dict[str, int]) -> None:
-        """Write back what changed, in one transaction (all of it or nothing)."""
-        with self.transaction():
-            self.write_grouping(meta, df_delta, clusters, placed)
-
     def write_grouping(self, meta: dict[str, Any], df_delta: dict[str, int],
                        clusters: dict[int, dict[str, Any]], placed: dict[str, int]) -> None:
-        """`save_grouping` inside the caller's transaction."""
+        """Write back what the event tracker changed, inside the caller's transaction."""
         self._db.execute("INSERT OR REPLACE INTO meta VALUES ('grouping', ?)",
                          (json.dumps(meta, ensure_ascii=False),))
         self._db.executemany(
