@@ -43,9 +43,12 @@ from marsad.types import DocumentAnalysis, Mention, RawRecord
 
 PROJECT = Path(__file__).resolve().parents[1]
 GOLD = PROJECT / "benchmarks" / "gold" / "entity_pairs.jsonl"
+# Independent gold of 2026-12-03: annotator-marked mentions, offsets into the raw `content`.
+MORE_GOLD = PROJECT / "benchmarks" / "gold" / "entity_pairs_more.jsonl"
 RESULTS = PROJECT / "benchmarks" / "results" / "entities.json"
 SHARED = Path(os.environ.get("MARSAD_SHARED", PROJECT.parent / "shared"))
 SAMPLE = SHARED / "data" / "saudinewsnet-sample"
+MORE = SHARED / "data" / "saudinewsnet-more"
 WIKIDATA = SHARED / "data" / "wikidata-en-ar-name-transliteration"
 
 Key = tuple[str, int, int]          # (doc id, start, end)
@@ -67,6 +70,114 @@ def load_articles(urls: Iterable[str], sample: Path = SAMPLE) -> dict[str, dict]
             if record.get("url") in wanted:
                 found[record["url"]] = record
     return found
+
+
+def load_more_articles(urls: Iterable[str], days: Iterable[str], more: Path = MORE
+                       ) -> dict[str, dict]:
+    """The saudinewsnet-more records of `urls` (read from the zips of `days`), by url."""
+    import zipfile
+    wanted = set(urls)
+    found: dict[str, dict] = {}
+    for day in sorted(set(days)):
+        with zipfile.ZipFile(more / f"{day}.zip") as archive:
+            for record in json.loads(archive.read(f"{day}.json").decode("utf-8")):
+                if record.get("url") in wanted:
+                    found[record["url"]] = record
+    return found
+
+
+def _raw_record(record: dict, doc_id: str) -> RawRecord:
+    return RawRecord(path=record["url"], text=record["content"].replace("\r\n", "\n"),
+                     id=doc_id, title=record.get("title"), source=record.get("source"),
+                     url=record["url"], published=record.get("date_extracted"),
+                     title_in_text=False)
+
+
+def map_raw_span(raw: str, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of `raw[start:end]` in the cleaned `text`: the occurrence of the surface whose
+    left and right context best match the raw context (cleaning drops bylines and furniture and
+    changes whitespace, so offsets move but the words around a name stay)."""
+    surface = raw[start:end]
+    starts = [m.start() for m in re.finditer(re.escape(surface), text)]
+    if not starts:
+        return None
+    def squeeze(value: str) -> str:
+        return re.sub(r"\s+", " ", value)
+    left, right = squeeze(raw[max(0, start - 40):start]), squeeze(raw[end:end + 40])
+    expected = start / max(1, len(raw)) * len(text)
+
+    def agreement(s: int) -> tuple[int, float]:
+        before, after = squeeze(text[max(0, s - 40):s]), squeeze(text[s + len(surface):s + len(surface) + 40])
+        common_left = len(os.path.commonprefix([before[::-1], left[::-1]]))
+        common_right = len(os.path.commonprefix([after, right]))
+        return common_left + common_right, -abs(s - expected)
+    best = max(starts, key=agreement)
+    return best, best + len(surface)
+
+
+def analyse_more_articles(pairs: list[dict], documents: dict[str, dict], live_ner: bool = True,
+                          more: Path = MORE) -> tuple[list[DocumentAnalysis], dict[Key, Key]]:
+    """The new gold's articles cleaned and analysed (live NER), and each annotated raw span
+    (doc, start, end) mapped to its span in the cleaned text. With `live_ner` False the
+    annotator's mentions replace the NER mentions they overlap (linking alone); with it True the
+    NER's mentions are all the linker sees (end to end)."""
+    records = load_more_articles({d["url"] for d in documents.values()},
+                                 {d["date"] for d in documents.values()}, more)
+    settings = Settings()
+    analyses: list[DocumentAnalysis] = []
+    spans: dict[Key, Key] = {}
+    needed = {(side["doc"], side["start"], side["end"]) for p in pairs for side in (p["a"], p["b"])}
+    for doc_id, doc in documents.items():
+        record = records[doc["url"]]
+        if hashlib.sha1(record["content"].encode("utf-8")).hexdigest() != doc["content_sha1"]:
+            raise ValueError(f"{doc['url']}: the article's text changed since it was annotated")
+        raw_text = record["content"]
+        analysis = analyze_record(_raw_record(record, doc_id), settings)
+        text = analysis.document.text
+        marked = [(start, end, kind) for start, end, kind, _ in doc["mentions"]]
+        marked += [(s, e, "") for d, s, e in needed if d == doc_id]
+        gold: dict[Key, Mention] = {}
+        for start, end, kind in marked:
+            mapped = map_raw_span(raw_text, text, start, end)
+            if mapped is None:
+                continue
+            spans[(doc_id, start, end)] = (doc_id, *mapped)
+            if kind:
+                gold[(doc_id, *mapped)] = Mention(doc_id, mapped[0], mapped[1],
+                                                  text[mapped[0]:mapped[1]], kind)
+        if not live_ner:
+            kept = [m for m in analysis.mentions
+                    if not any(m.start < e and s < m.end for _, s, e in gold)]
+            mentions = tuple(sorted(kept + list(gold.values()), key=lambda m: (m.start, m.end)))
+            analysis = replace(analysis, mentions=mentions)
+        analyses.append(analysis)
+    return analyses, spans
+
+
+def more_predictor(analyses: list[DocumentAnalysis], spans: dict[Key, Key]
+                   ) -> Callable[[dict, dict], bool]:
+    """Same entity iff both annotated spans overlap mentions of one linked entity (an
+    annotated span the mentions miss, or that did not map into the cleaned text, is merged
+    with nothing)."""
+    entities, _ = link_entities(analyses)
+    by_doc: dict[str, list[tuple[int, int, str]]] = collections.defaultdict(list)
+    for entity in entities:
+        for m in entity.mentions:
+            by_doc[m.doc].append((m.start, m.end, entity.id))
+
+    def entity_of(side: dict) -> str | None:
+        mapped = spans.get((side["doc"], side["start"], side["end"]))
+        if mapped is None:
+            return None
+        _, start, end = mapped
+        overlapping = [(min(e, end) - max(s, start), eid) for s, e, eid in by_doc[side["doc"]]
+                       if s < end and start < e]
+        return max(overlapping)[1] if overlapping else None
+
+    def same(a: dict, b: dict) -> bool:
+        ea = entity_of(a)
+        return ea is not None and ea == entity_of(b)
+    return same
 
 
 def analyse_articles(pairs: list[dict], documents: dict[str, dict], live_ner: bool = False,
@@ -249,32 +360,70 @@ def run(gold_path: Path = GOLD, live_ner: bool = False) -> dict:
     return result
 
 
+def run_more(score_test: bool = False, more_gold: Path = MORE_GOLD) -> dict:
+    """The independent gold (entity_pairs_more): dev always, the frozen test half only when
+    asked (it is scored once, at the end of the work). Two modes: `gold spans` (the annotator's
+    mentions replace the NER's: linking alone) and `end to end` (the live NER's mentions)."""
+    pairs, documents = read_gold(more_gold)
+    splits = ("dev", "test") if score_test else ("dev",)
+    result: dict = {"gold": str(more_gold.relative_to(PROJECT)), "documents": len(documents),
+                    "pairs": len(pairs), "sets": {}}
+    for mode, live in (("gold spans", False), ("end to end", True)):
+        analyses, spans = analyse_more_articles(pairs, documents, live_ner=live)
+        unmapped = sum((side["doc"], side["start"], side["end"]) not in spans
+                       for p in pairs for side in (p["a"], p["b"]))
+        result.setdefault("unmapped_sides", unmapped)
+        ours = more_predictor(analyses, spans)
+        for split in splits:
+            chosen = [p for p in pairs if p["split"] == split]
+            groups = {"all": chosen, "must-not-merge": [p for p in chosen if p["label"] == "different"]}
+            for kind in sorted({p["error_type"] for p in chosen}):
+                groups[kind] = [p for p in chosen if p["error_type"] == kind]
+            for group, members in groups.items():
+                entry = result["sets"].setdefault(f"more-{split}/{group}", {})
+                entry[mode] = score(members, ours)
+                if mode == "gold spans":
+                    entry["baseline"] = score(members, baseline_same)
+    return result
+
+
 def print_table(result: dict) -> None:
-    print(f"{'set':<20}{'pairs':>6}  {'system':<9}{'P':>6}{'R':>6}{'F1':>6}")
+    print(f"{'set':<34}{'pairs':>6}  {'system':<11}{'P':>6}{'R':>6}{'F1':>6}{'fp':>4}{'fn':>4}")
     for name, systems in result["sets"].items():
         for system, s in systems.items():
-            print(f"{name:<20}{s['pairs']:>6}  {system:<9}{s['precision']:>6}{s['recall']:>6}"
-                  f"{s['f1']:>6}")
+            print(f"{name:<34}{s['pairs']:>6}  {system:<11}{s['precision']:>6}{s['recall']:>6}"
+                  f"{s['f1']:>6}{s['fp']:>4}{s['fn']:>4}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--errors", action="store_true", help="print the dev-set errors")
     parser.add_argument("--ner", action="store_true", help="use the live NER's mentions")
+    parser.add_argument("--score-test", action="store_true",
+                        help="also score the frozen test half of entity_pairs_more (once, at the end)")
     args = parser.parse_args()
     result = run(live_ner=args.ner)
+    result["more"] = run_more(score_test=args.score_test)
     print_table(result)
+    print(f"\nindependent gold ({result['more']['gold']}; {result['more']['unmapped_sides']} "
+          "annotated spans not found in the cleaned text; must-not-merge: F1 of merging is "
+          "0, read fp = wrongly merged)")
+    print_table(result["more"])
     if args.errors:
         for name in ("dev/all",):
             print(f"\n{name} errors:")
             print("\n".join(result["sets"][name]["marsad"]["errors"]))
-    for systems in result["sets"].values():
+        for mode in ("gold spans", "end to end"):
+            print(f"\nmore-dev/all errors ({mode}):")
+            print("\n".join(result["more"]["sets"]["more-dev/all"][mode]["errors"]))
+    for systems in [*result["sets"].values(), *result["more"]["sets"].values()]:
         for s in systems.values():
-            s["errors"] = s["errors"][:40] if s is systems.get("marsad") else []
+            s["errors"] = s["errors"][:40] if s is not systems.get("baseline") else []
     # the held-out errors are not printed: they are read once, at the end
-    for name, systems in result["sets"].items():
-        if name.startswith("test"):
-            systems["marsad"]["errors"] = []
+    for name, systems in [*result["sets"].items(), *result["more"]["sets"].items()]:
+        if name.startswith(("test", "more-test")):
+            for s in systems.values():
+                s["errors"] = []
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     digest = hashlib.sha1(RESULTS.read_bytes()).hexdigest()[:8]

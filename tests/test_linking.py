@@ -323,3 +323,44 @@ def test_a_title_never_used_for_the_previous_speaker_is_not_his() -> None:
     by_speaker = {q.speaker_text: speakers((q,), entities)[0] for q in quotes}
     assert by_speaker.get("المحافظ") == "خالد منصور"          # resolved through the title
     assert by_speaker.get("مدير الدفاع المدني") is None        # not the spokesman quoted before
+
+
+# Regressions from the independent entity pairs of 2026-12-03 (benchmarks/gold/entity_pairs_more):
+def test_amman_with_its_shadda_is_not_oman() -> None:
+    a = analysis("a", "ضرب زلزال العاصمة عمّان صباح اليوم.", ("عمّان", "LOC"))
+    b = analysis("b", "أعلنت سلطنة عمان عن مبادرة. وقالت عمان إنها تدعم الحوار.",
+                 ("سلطنة عمان", "LOC"), ("عمان", "LOC"))
+    entities, _ = link_entities([a, b])
+    of_doc = {m.doc + m.text: e.id for e in entities for m in e.mentions}
+    assert of_doc["aعمّان"] != of_doc["bسلطنة عمان"]
+    assert of_doc["bعمان"] == of_doc["bسلطنة عمان"]
+
+
+def test_a_city_name_in_guillemets_is_not_the_city() -> None:
+    a = analysis("a", "وقال المتحدث لـ«الرياض» إن العمل مستمر في الرياض منذ شهر.",
+                 ("الرياض", "ORG"), ("الرياض", "LOC"))
+    entities, _ = link_entities([a])
+    assert len({id(e) for e in entities}) == 2
+
+
+def test_club_short_forms_join_the_full_name_of_their_article() -> None:
+    a = analysis("a", "فاز مانشستر يونايتد على توتنهام. وقال مدرب يونايتد إن الفوز مهم. "
+                 "ثم عاد النادي الأهلي إلى التدريب، وأعلن الأهلي عن صفقة.",
+                 ("مانشستر يونايتد", "ORG"), ("يونايتد", "ORG"), ("النادي الأهلي", "ORG"),
+                 ("الأهلي", "ORG"))
+    b = analysis("b", "تعاقد نادي الهلال مع لاعب جديد، وأكد والهلال موقفه.",
+                 ("نادي الهلال", "ORG"), ("والهلال", "ORG"))
+    entities, _ = link_entities([a, b])
+    assert entity_of(entities, "يونايتد") is entity_of(entities, "مانشستر يونايتد")
+    assert entity_of(entities, "الأهلي") is entity_of(entities, "النادي الأهلي")
+    assert entity_of(entities, "الهلال") is entity_of(entities, "نادي الهلال")
+
+
+def test_short_clitic_names_and_official_names() -> None:
+    a = analysis("a", "استقبل الرئيس شي جينبينغ الوفد، وقدم الوفد لشي هدية.",
+                 ("شي جينبينغ", "PER"), ("لشي", "PER"))
+    b = analysis("b", "وصل الوزير إلى الأردن. وأشاد بالمملكة الأردنية الهاشمية.",
+                 ("الأردن", "LOC"), ("بالمملكة الأردنية الهاشمية", "LOC"))
+    entities, _ = link_entities([a, b])
+    assert entity_of(entities, "شي") is entity_of(entities, "شي جينبينغ")
+    assert entity_of(entities, "المملكة الأردنية الهاشمية") is entity_of(entities, "الأردن")

@@ -10,7 +10,10 @@ Baseline rules, chosen to merge spelling variants and never two different people
 - a one-word person mention (بوتين) joins the full name in the same document whose last (else
   first) word matches, if exactly one does; else the only such full name across documents;
 - places and organisations merge on their key, plus a short explicit alias table
-  (`titles.ALIAS_GROUPS`: داعش = الدولة الإسلامية); a city never merges with its country.
+  (`titles.ALIAS_GROUPS`: داعش = الدولة الإسلامية); a city never merges with its country;
+  عمّان written with its shadda is Amman, not Oman; a place name in «» (لـ«الرياض») is a paper or
+  a title, not the place; a one-word organisation joins the one multi-word organisation of its
+  article that ends with it (يونايتد / مانشستر يونايتد);
 Name keys (`marsad.arabic.names`): letter classes learnt from Wikidata transliterations
 (ج/غ/ق/ك, س/ز, ت/ط), عبد الله = عبدالله, آل سعود optional at the end of a chain, and lineage
 chains (محمد بن سلمان بن عبدالعزيز) that merge with their own start but never with their tail
@@ -39,7 +42,7 @@ from marsad.types import DocumentAnalysis, Entity, EntityType, Mention, Quote
 
 _MARKS = re.compile(r"[\u064B-\u065F\u0670\u0640]")
 _NOT_NAME_CHARS = re.compile(r"[^\w\s]|[\d_]")
-_DESCRIPTORS = frozenset(fold(w) for w in "تنظيم حركة جماعة وكالة صحيفة قناة منظمة".split())
+_DESCRIPTORS = frozenset(fold(w) for w in "تنظيم حركة جماعة وكالة صحيفة قناة منظمة نادي".split())
 # Units and currencies the NER sometimes tags (MISC): quantities, not entities.
 _NOT_ENTITIES = frozenset(fold(w) for w in (
     "ريال ريالا ريالات دولار دولارا دولارات يورو جنيه جنيها جنيهات درهم دراهم دينار دنانير "
@@ -59,6 +62,16 @@ _MORE_ALIASES: tuple[frozenset[str], ...] = tuple(frozenset(fold(w) for w in gro
     ("أرامكو", "أرامكو السعودية", "شركة الزيت العربية السعودية"),
     ("حزب الاتحاد الديمقراطي", "الاتحاد الديمقراطي الكردي", "حزب الاتحاد الديمقراطي الكردي"),
     ("حزب العمال الكردستاني", "العمال الكردستاني"),
+    ("الحوثيون", "الحوثيين", "جماعة الحوثي", "جماعة الحوثيين", "الحوثي", "أنصار الله",
+     "جماعة أنصار الله"),
+    ("الفيفا", "فيفا", "الاتحاد الدولي لكرة القدم"),
+    ("اليويفا", "الاتحاد الأوروبي لكرة القدم"),
+    ("الأردن", "المملكة الأردنية الهاشمية", "المملكة الأردنية"),
+    ("المغرب", "المملكة المغربية"),
+    ("البحرين", "مملكة البحرين"),
+    ("الكويت", "دولة الكويت"),
+    ("قطر", "دولة قطر"),
+    ("عمان", "سلطنة عمان"),
 ))
 _ALIAS_GROUPS = lex.ALIAS_GROUPS + _MORE_ALIASES
 _PROCLITICS = ("وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف", "ك")
@@ -101,7 +114,7 @@ def _place_key(surface: str, places: frozenset[str] = frozenset()) -> str:
     if alias:
         return alias
     words = surface.split()
-    if len(words) > 1 and fold(words[0]) in _DESCRIPTORS and \
+    if len(words) > 1 and _strip_article(words[0]) in _DESCRIPTORS and \
             _strip_article(" ".join(words[1:])) not in places:
         words = words[1:]
         alias = _alias_key(" ".join(words))
@@ -110,11 +123,15 @@ def _place_key(surface: str, places: frozenset[str] = frozenset()) -> str:
     return " ".join(skeleton(_strip_article(w)) for w in words)
 
 
-def _strip_clitic(surface: str, known: set[str]) -> str:
-    """Drop a proclitic (و، ب، ل ...) only when the rest is itself a known surface form."""
+def _strip_clitic(surface: str, known: set[str], name_words: frozenset[str] = frozenset()
+                  ) -> str:
+    """Drop a proclitic (و، ب، ل ...) only when the rest is itself a known surface form, a name
+    of the alias table (بالمملكة الأردنية الهاشمية), or, for a rest of two letters, a word of a
+    multi-word name of the batch (لشي of شي جينبينغ)."""
     folded = fold(surface)
     for clitic in _PROCLITICS:
-        if not folded.startswith(clitic) or len(folded) - len(clitic) < 3:
+        rest_length = len(folded) - len(clitic)
+        if not folded.startswith(clitic) or rest_length < 2:
             continue
         if clitic == "لل":
             rest = "ال" + surface[2:]                  # للجيش -> الجيش
@@ -122,7 +139,10 @@ def _strip_clitic(surface: str, known: set[str]) -> str:
             rest = surface[len(clitic) - 2:]          # والجيش -> الجيش
         else:
             rest = surface[len(clitic):]
-        if fold(rest) in known:
+        folded_rest = fold(rest)
+        if rest_length >= 3 and (folded_rest in known or _alias_key(rest) is not None):
+            return rest
+        if rest_length == 2 and folded_rest in name_words:
             return rest
     return surface
 
@@ -160,6 +180,7 @@ class _Linker:
         self.spans_in_doc: dict[str, list[tuple[int, int, _Cluster]]] = {}
         self._people_in_doc: dict[int, list[Mention]] | None = None
         self._by_entity_id: dict[str, _Cluster] | None = None
+        self._orgs_by_last_word: dict[tuple[int, str], dict[int, _Cluster]] | None = None
         items = [(d, m) for d, a in enumerate(analyses)
                  for m in sorted(a.mentions, key=lambda m: (m.start, m.end))
                  if not (m.type == "MISC" and fold(_clean(m.text)) in _NOT_ENTITIES)]
@@ -168,7 +189,8 @@ class _Linker:
         known |= in_names                                    # بوتين of فلاديمير بوتين
         # كيري of جون كيري is a name, not ك + يري (an NER fragment elsewhere)
         self.items = [(d, m, _clean(m.text) if fold(_clean(m.text)) in in_names
-                       else _strip_clitic(_clean(m.text), known)) for d, m in items]
+                       else _strip_clitic(_clean(m.text), known, frozenset(in_names)))
+                      for d, m in items]
         self.places = frozenset(_strip_article(s) for _, m, s in self.items if m.type == "LOC")
 
     def add(self, cluster: _Cluster, d: int, mention: Mention, surface: str) -> None:
@@ -196,10 +218,46 @@ class _Linker:
             if len(words) == 1:
                 cluster = self.single_name_cluster(d, words[0])
                 self.add(cluster, d, m, s)
+        short_forms: list[tuple[int, Mention, str]] = []
         for d, m, s in self.items:
             if m.type != "PER" and s:
-                key = "place:" + _place_key(s, self.places)
+                key = "place:" + self.place_key(d, m, s)
+                if " " not in s and m.type == "ORG" and key not in self.by_key:
+                    short_forms.append((d, m, s))       # يونايتد: after the full names
+                    continue
                 self.add(self.by_key.get(key) or self.new(key), d, m, s)
+        for d, m, s in short_forms:
+            key = "place:" + self.place_key(d, m, s)
+            cluster = self.by_key.get(key) or self.org_of_last_word(d, s) or self.new(key)
+            self.add(cluster, d, m, s)
+
+    def place_key(self, d: int, mention: Mention, surface: str) -> str:
+        """`_place_key`, with two readings the folded surface loses: عمّان (Amman, its shadda
+        written) is not عمان (Oman), and a place name inside «» (لـ«الرياض») names a paper or a
+        title, not the place."""
+        text = self.analyses[d].document.text
+        if "\u0651" in mention.text and _place_key(surface) == _place_key("عمان"):
+            return "amman"
+        key = _place_key(surface, self.places)
+        before = text[max(0, mention.start - 1):mention.start]
+        after = text[mention.end:mention.end + 1]
+        if before in "«\"" and after in "»\"" and before and after and \
+                _strip_article(surface) in self.places:
+            return "quoted:" + key
+        return key
+
+    def org_of_last_word(self, d: int, word: str) -> _Cluster | None:
+        """The one multi-word organisation of document d whose last word is `word`
+        (يونايتد of مانشستر يونايتد), if exactly one."""
+        if self._orgs_by_last_word is None:               # built once: lookups stay linear
+            self._orgs_by_last_word = {}
+            for doc_index, m, s in self.items:
+                cluster = self.of_mention.get((m.doc, m.start, m.end))
+                if m.type != "PER" and " " in s and cluster is not None:
+                    last = (doc_index, _strip_article(s.split()[-1]))
+                    self._orgs_by_last_word.setdefault(last, {})[id(cluster)] = cluster
+        found = self._orgs_by_last_word.get((d, _strip_article(word)), {})
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def full_name_cluster(self, words: tuple[str, ...]) -> _Cluster:
         key = "per:" + "|".join(words)
