@@ -76,7 +76,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _c("title", "str", "headline"),
         _c("url", "str", "the original address (or the file read)"),
         _c("language", "str", "ISO 639-1 code (`ar`)"),
-        _c("agency", "str", "the wire agency credited (copies keep the original's)"),
+        _c("agency", "str", "the news agency the article credits (واس، أ ش أ...), if any"),
         _c("byline", "str", "author line, when found"),
         _c("dateline", "str", "dateline (place - agency), when found"),
         _c("copy_of", "str", "the article this one copies (-> documents.id)"),
