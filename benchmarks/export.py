@@ -7,9 +7,10 @@ For each table, each run a subprocess measured by `benchmarks/_proc.py` (wall ti
 - `marsad export --db COPY --table T --format F --out FILE --quiet` for jsonl, csv, parquet:
   rows/s, seconds and peak memory, each as a ratio to the floor, and the file size.
 The fixed cost of the command (start-up, imports: pyarrow alone is ~100 MB) is measured by an
-export of 0 rows (`--since 9999-12-31`) in each format. Memory flatness: the documents table (the largest rows: whole article texts) is also exported
-with `--until` cut to the first days of the store; a streamed export has about the same peak on
-a third of the rows as on all of them (`flat_ratio` = peak all / peak part).
+export of 0 rows (`--since 9999-12-31`) in each format. Memory flatness: the documents table
+(the largest rows: whole article texts) is also exported with `--until` cut to the first third
+of the store's days; a streamed export has about the same peak on a third of the rows as on
+all of them (`flat_ratio` = peak all / peak part).
 
 The store is copied first (SQLite backup from a read-only connection: the source is never
 written), then every export reads the copy.
@@ -89,19 +90,21 @@ def run(store: Path, folder: Path, tables: list[str]) -> dict:
     # the fixed cost of the command (interpreter, marsad, pyarrow for Parquet): 0 rows exported
     for fmt in FORMATS:
         out = folder / f"empty.{fmt}"
-        results["empty_export"][fmt] = _figures(measure(
-            [MARSAD, "export", "--db", str(db), "--table", "documents", "--format", fmt,
-             "--out", str(out), "--since", "9999-12-31", "--quiet"]))
+        results["empty_export"][fmt] = _figures(measure(interval=0.05, cmd=[
+            MARSAD, "export", "--db", str(db), "--table", "documents", "--format", fmt,
+            "--out", str(out), "--since", "9999-12-31", "--quiet"]))
         out.unlink()
     for table in tables:
         rows = _rows(db, table)
         sql = TABLES[table].select.format(where="1=1")
-        floor = _figures(measure(interval=0.05, cmd=[sys.executable, "-c", FLOOR, str(db), sql]))
+        floor = _figures(measure(interval=0.05,
+                                 cmd=[sys.executable, "-c", FLOOR, str(db), sql]))
         entry: dict = {"rows": rows, "floor": floor, "formats": {}}
         for fmt in FORMATS:
             out = folder / f"{table}.{fmt}"
-            m = _figures(measure(interval=0.05, cmd=[MARSAD, "export", "--db", str(db), "--table", table,
-                                  "--format", fmt, "--out", str(out), "--quiet"]))
+            m = _figures(measure(interval=0.05, cmd=[
+                MARSAD, "export", "--db", str(db), "--table", table, "--format", fmt,
+                "--out", str(out), "--quiet"]))
             m.update(rows_per_s=round(rows / max(float(m["seconds"]), 1e-9)),
                      time_ratio=round(float(m["seconds"]) / max(float(floor["seconds"]), 1e-9), 2),
                      memory_ratio=round(float(m["peak_mb"]) / max(float(floor["peak_mb"]), 0.1), 2),
@@ -119,9 +122,9 @@ def run(store: Path, folder: Path, tables: list[str]) -> dict:
                       "rows_all": results["tables"]["documents"]["rows"], "formats": {}}
         for fmt in ("jsonl", "parquet"):
             out = folder / f"part.{fmt}"
-            m = _figures(measure(interval=0.05, cmd=[MARSAD, "export", "--db", str(db), "--table", "documents",
-                                  "--format", fmt, "--out", str(out), "--until", cut,
-                                  "--quiet"]))
+            m = _figures(measure(interval=0.05, cmd=[
+                MARSAD, "export", "--db", str(db), "--table", "documents", "--format", fmt,
+                "--out", str(out), "--until", cut, "--quiet"]))
             out.unlink()
             peak_all = results["tables"]["documents"]["formats"][fmt]["peak_mb"]
             flat["formats"][fmt] = {"peak_mb_part": m["peak_mb"], "peak_mb_all": peak_all,
