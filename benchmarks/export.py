@@ -12,6 +12,9 @@ export of 0 rows (`--since 9999-12-31`) in each format. Memory flatness: the doc
 of the store's days; a streamed export has about the same peak on a third of the rows as on
 all of them (`flat_ratio` = peak all / peak part).
 
+At scale, the Parquet files of all tables are then checked for dangling references (every
+foreign key of docs/export.md: a mention's entity, a quote's speaker, a document's event...).
+
 The store is copied first (SQLite backup from a read-only connection: the source is never
 written), then every export reads the copy.
 
@@ -109,7 +112,8 @@ def run(store: Path, folder: Path, tables: list[str]) -> dict:
                      time_ratio=round(float(m["seconds"]) / max(float(floor["seconds"]), 1e-9), 2),
                      memory_ratio=round(float(m["peak_mb"]) / max(float(floor["peak_mb"]), 0.1), 2),
                      file_mb=round(out.stat().st_size / MIB, 2))
-            out.unlink()
+            if fmt != "parquet":
+                out.unlink()       # the Parquet files stay for the reference check
             entry["formats"][fmt] = m
         results["tables"][table] = entry
         print(f"  {table}: {rows} rows", file=sys.stderr)
@@ -130,8 +134,43 @@ def run(store: Path, folder: Path, tables: list[str]) -> dict:
             flat["formats"][fmt] = {"peak_mb_part": m["peak_mb"], "peak_mb_all": peak_all,
                                     "flat_ratio": round(float(peak_all) / float(m["peak_mb"]), 2)}
         results["memory_flatness"] = flat
+    if set(FOREIGN_KEYS_TABLES) <= set(tables):
+        results["dangling_references"] = dangling(folder)
     results["copy_seconds"] = round(copy_seconds, 1)
     return results
+
+
+# (table, column) -> (table, column) it refers to
+FOREIGN_KEYS = {("mentions", "document"): ("documents", "id"),
+                ("mentions", "entity"): ("entities", "id"),
+                ("quotes", "document"): ("documents", "id"),
+                ("quotes", "speaker"): ("entities", "id"),
+                ("quantities", "document"): ("documents", "id"),
+                ("documents", "copy_of"): ("documents", "id"),
+                ("documents", "event"): ("events", "id"),
+                ("documents", "story"): ("stories", "id"),
+                ("events", "story"): ("stories", "id"),
+                ("entities", "first_document"): ("documents", "id")}
+FOREIGN_KEYS_TABLES = sorted({t for pair in FOREIGN_KEYS.items() for t, _ in pair})
+
+
+def dangling(folder: Path) -> dict[str, dict[str, int]]:
+    """For each foreign key of the exported Parquet files: references, and those that do not
+    resolve (the export's joins at scale; 0 expected)."""
+    import pyarrow.parquet as pq
+
+    def column(table: str, name: str) -> set[str]:
+        values = pq.read_table(folder / f"{table}.parquet", columns=[name]).column(0)
+        return {v for v in values.to_pylist() if v is not None}
+
+    out: dict[str, dict[str, int]] = {}
+    for (table, name), (target, key) in FOREIGN_KEYS.items():
+        refs = pq.read_table(folder / f"{table}.parquet", columns=[name]).column(0).to_pylist()
+        keys = column(target, key)
+        present = [r for r in refs if r is not None]
+        out[f"{table}.{name}"] = {"references": len(present),
+                                  "dangling": sum(1 for r in present if r not in keys)}
+    return out
 
 
 def print_table(results: dict) -> None:
@@ -147,6 +186,8 @@ def print_table(results: dict) -> None:
               f"{entry['floor']['peak_mb']:>8.0f} | " + " | ".join(cells))
     for fmt, m in results["empty_export"].items():
         print(f"empty {fmt} export (fixed cost): {m['seconds']} s, {m['peak_mb']} MB")
+    for key, counts in results.get("dangling_references", {}).items():
+        print(f"{key}: {counts['references']:,} references, {counts['dangling']} dangling")
     flat = results.get("memory_flatness")
     if flat:
         for fmt, f in flat["formats"].items():
