@@ -156,6 +156,23 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from marsad.export.tables import (ExportError, check_format, default_stream, export_table,
+                                      table_spec)
+    from marsad.store import Store
+    table_spec(args.table)                      # wrong arguments are said before the store opens
+    check_format(args.format)
+    if args.format == "parquet" and not args.out:
+        raise ExportError("Parquet is not written to standard output",
+                          "pass --out FILE.parquet", code="E_EXPORT_OUT")
+    with Store(args.db, readonly=True) as store:  # read-only: runs beside an ingest
+        count = export_table(store, args.table, args.format,
+                             Path(args.out) if args.out else default_stream(),
+                             since=args.since, until=args.until)
+    _say(args, f"{args.table}: {count} rows written to {args.out or 'standard output'}")
+    return EXIT_OK
+
+
 def cmd_summarize(args: argparse.Namespace) -> int:
     from marsad.api import summarize_file
     settings = _settings(args)
@@ -236,6 +253,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"store file ({DEFAULT_DB})")
     common(p)
     p.set_defaults(func=cmd_upgrade)
+
+    p = sub.add_parser("export", help="one table of the store as JSON Lines, CSV or Parquet")
+    p.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"store file ({DEFAULT_DB})")
+    # not argparse choices: a wrong name gets marsad's coded error, like every other mistake
+    p.add_argument("--table", required=True, metavar="TABLE",
+                   help="documents, entities, mentions, quotes, quantities, events or stories")
+    p.add_argument("--format", required=True, metavar="FORMAT",
+                   help="jsonl, csv (UTF-8 with a BOM, for Excel) or parquet (needs --out)")
+    p.add_argument("--out", metavar="PATH", help="file to write (default: standard output)")
+    p.add_argument("--since", type=_day, metavar="YYYY-MM-DD",
+                   help="rows of articles published (events dated) on or after this day")
+    p.add_argument("--until", type=_day, metavar="YYYY-MM-DD",
+                   help="rows of articles published (events dated) on or before this day")
+    p.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("summarize", help="extractive summary of one article, a sentence a line")
     p.add_argument("file", help="one article (.txt, .html, or a one-record .json)")

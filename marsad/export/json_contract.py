@@ -285,8 +285,9 @@ def _comparison_from_dict(c: dict[str, Any]) -> Comparison:
 # Writing
 
 @contextmanager
-def open_atomic(path: Path) -> Iterator[IO[str]]:
-    """Open a UTF-8 text file that replaces `path` only when the block finishes without error.
+def open_atomic(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
+    """Open a UTF-8 text file (or, with `binary`, a byte file) that replaces `path` only when
+    the block finishes without error.
 
     Writes go to a temporary file beside `path` (same file system, so os.replace is atomic); a
     crash or exception leaves any previous `path` untouched and removes the temporary file.
@@ -297,7 +298,8 @@ def open_atomic(path: Path) -> Iterator[IO[str]]:
     # os.open with 0o666 lets the umask decide the final mode, like a plain open() would.
     descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+        with (os.fdopen(descriptor, "wb") if binary else
+              os.fdopen(descriptor, "w", encoding="utf-8", newline="\n")) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
