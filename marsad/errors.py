@@ -44,6 +44,13 @@ class UsageError(MarsadError):
     http_status = 400
 
 
+class QueryError(UsageError):
+    """A search query that cannot be run: empty, an unbalanced quote, a bad date or filter."""
+
+    code = "E_QUERY"
+    http_status = 422
+
+
 class StoreError(MarsadError):
     """The embedded store cannot be opened or written."""
 
@@ -77,4 +84,5 @@ E_ARCHIVE = "E_ARCHIVE"             # a broken archive, or one above the member/
 E_UNSUPPORTED = "E_UNSUPPORTED"     # file type marsad does not read
 E_LANGUAGE = "E_LANGUAGE"         # the article is not in an accepted language (Arabic)
 E_DUPLICATE_ID = "E_DUPLICATE_ID"   # two different articles claim the same id
+E_QUERY = "E_QUERY"                 # a search query that cannot be run (see QueryError)
 E_STAGE = "E_STAGE"                 # a pipeline stage failed on this article (a bug: report it)
