@@ -84,5 +84,4 @@ E_ARCHIVE = "E_ARCHIVE"             # a broken archive, or one above the member/
 E_UNSUPPORTED = "E_UNSUPPORTED"     # file type marsad does not read
 E_LANGUAGE = "E_LANGUAGE"         # the article is not in an accepted language (Arabic)
 E_DUPLICATE_ID = "E_DUPLICATE_ID"   # two different articles claim the same id
-E_QUERY = "E_QUERY"                 # a search query that cannot be run (see QueryError)
 E_STAGE = "E_STAGE"                 # a pipeline stage failed on this article (a bug: report it)

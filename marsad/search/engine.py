@@ -37,6 +37,7 @@ from marsad.store.search_index import SearchIndex
 TITLE = 2.0
 STEM = 0.6
 VARIANT = 0.7
+SLACK, SLACK_FROM = 0, 3       # words a long query may miss in its first tier (1 measured no better on dev)
 MAX_LIMIT = 1000
 MAX_WINDOW = 5000
 FACET_SIZES = {"source": 50, "day": 400, "event": 20}
@@ -159,14 +160,17 @@ def run(store: Store, index: SearchIndex, query: SearchQuery) -> SearchResults:
     started = time.perf_counter()
     _check(query)
     units = parse(query.text)
-    variants = {v.unit: v for v in expand(store, units)} if query.expand_variants else {}
     searcher = index.searcher()
+    variants = {v.unit: v for v in expand(store, units, lambda w: searcher.doc_freq("words", w))
+                } if query.expand_variants else {}
     schema = index.schema
     filters = [(tv.Occur.Must, f) for f in _filter_queries(tv, schema, store, query)]
     unit_queries = [_unit_query(tv, schema, u, variants.get(i)) for i, u in enumerate(units)]
-    all_words = tv.Query.boolean_query(
-        [(tv.Occur.Should if u.optional else tv.Occur.Must, q)
-         for u, q in zip(units, unit_queries)] + filters)
+    required = [q for u, q in zip(units, unit_queries) if not u.optional]
+    optional = [(tv.Occur.Should, q) for u, q in zip(units, unit_queries) if u.optional]
+    need = len(required) - (SLACK if len(required) >= SLACK_FROM else 0)
+    core = tv.Query.boolean_query([(tv.Occur.Should, q) for q in required], need)
+    all_words = tv.Query.boolean_query([(tv.Occur.Must, core)] + optional + filters)
     any_word = tv.Query.boolean_query(
         [(tv.Occur.Should, q) for q in unit_queries] + filters, 1)
     window = min(MAX_WINDOW, max(100, (query.offset + query.limit) * 3))
@@ -251,16 +255,22 @@ def _facets(searcher: Any, used: Any, store: Store) -> dict[str, tuple[tuple[str
     return out
 
 
+def document_rows(store: Store, seqs: set[int]) -> dict[int, tuple]:
+    """seq -> (seq, id, title, source, published, language, event, duplicate_of, url, text) of
+    the articles shown (only their rows are read)."""
+    marks = ",".join("?" * len(seqs))
+    return {r[0]: r for r in store.db.execute(
+        "SELECT seq, id, title, source, published, language, event, duplicate_of, url,"
+        f" json_extract(analysis, '$.document.text') FROM documents WHERE seq IN ({marks})",
+        sorted(seqs))}
+
+
 def _hits(store: Store, page: list[tuple[int, list[tuple[float, int, bool]]]], match: Matcher,
           by_date: bool) -> tuple[SearchHit, ...]:
     if not page:
         return ()
     members = {seq for _, group in page for _, seq, _ in group} | {key for key, _ in page}
-    marks = ",".join("?" * len(members))
-    rows = {r[0]: r for r in store.db.execute(
-        "SELECT seq, id, title, source, published, language, event, duplicate_of, url,"
-        f" json_extract(analysis, '$.document.text') FROM documents WHERE seq IN ({marks})",
-        sorted(members))}
+    rows = document_rows(store, members)
     events = {r[6] for r in rows.values() if r[6] is not None}
     story_of = dict(store.db.execute(
         f"SELECT number, story FROM events WHERE number IN ({','.join('?' * len(events))})",

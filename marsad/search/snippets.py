@@ -10,9 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from marsad.arabic.normalize import fold
 from marsad.search.analyzer import Term, analyse
 
 WINDOW_TERMS = 30          # words in a snippet
+REGION_CHARS = 600         # characters analysed around the best cluster of query terms
+CLUSTER_CHARS = 250
+CONTEXT_CHARS = 150
 ELLIPSIS = "…"
 
 
@@ -45,13 +49,51 @@ def highlights(text: str, match: Matcher) -> tuple[tuple[int, int], ...]:
     return tuple((t.start, t.end) for t in analyse(text) if match.key(t) is not None)
 
 
+def _region(text: str, match: Matcher) -> tuple[int, int]:
+    """The part of `text` worth analysing for the snippet: around the densest cluster of query
+    terms found as substrings of the folded text (a cheap pre-scan: analysing a whole long
+    article for each hit shown would cost milliseconds per hit)."""
+    haystack = fold(text)      # no offset map (costly on a long text): positions are scaled
+    scale = len(text) / max(1, len(haystack))
+    found: list[tuple[int, str]] = []
+    for needle in set(match.words) | set(match.stems) | set(match.prefixes):
+        if len(needle) < 2:
+            continue
+        at = haystack.find(needle)
+        while at >= 0 and len(found) < 2000:
+            found.append((at, needle))
+            at = haystack.find(needle, at + len(needle))
+    if not found:
+        return 0, min(len(text), REGION_CHARS)
+    found.sort()
+    best, best_at, j = (0, 0), found[0][0], 0
+    for i, (at, _) in enumerate(found):          # a window of CLUSTER_CHARS starting at a find
+        while found[j][0] < at:
+            j += 1
+        window = [n for a, n in found[j:] if a < at + CLUSTER_CHARS]
+        score = (len(set(window)), len(window))
+        if score > best:
+            best, best_at = score, at
+    start = max(0, int((best_at - CONTEXT_CHARS) * scale))
+    end = min(len(text), int((best_at + REGION_CHARS - CONTEXT_CHARS) * scale))
+    # Whole words only: widen to the surrounding spaces.
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return start, end
+
+
 def snippet(text: str, match: Matcher, width: int = WINDOW_TERMS
             ) -> tuple[str, tuple[tuple[int, int], ...]]:
     """(snippet, highlight spans in it): the window of `width` words with the most distinct
-    query terms (then the most matches, then the earliest)."""
-    terms = analyse(text)
+    query terms (then the most matches, then the earliest), found in the region of the text
+    where the query terms cluster."""
+    region_start, region_end = _region(text, match)
+    terms = [Term(t.start + region_start, t.end + region_start, t.word, t.stem)
+             for t in analyse(text[region_start:region_end])]
     if not terms:
-        return text[:200], ()
+        return " ".join(text[:200].split()), ()
     keys = [match.key(t) for t in terms]
     best = (0, 0, 0)                     # (distinct, matches, -start)
     best_start = 0
@@ -64,8 +106,8 @@ def snippet(text: str, match: Matcher, width: int = WINDOW_TERMS
     start_term = max(0, best_start - 3) if hits else 0   # a little context before
     end_term = min(len(terms), start_term + width)
     start, end = terms[start_term].start, terms[end_term - 1].end
-    lead = ELLIPSIS + " " if start_term > 0 else ""
-    tail = " " + ELLIPSIS if end_term < len(terms) else ""
+    lead = ELLIPSIS + " " if start_term > 0 or region_start > 0 else ""
+    tail = " " + ELLIPSIS if end_term < len(terms) or region_end < len(text) else ""
     body = " ".join(text[start:end].split())
     spans: list[tuple[int, int]] = []
     if hits:
@@ -74,7 +116,7 @@ def snippet(text: str, match: Matcher, width: int = WINDOW_TERMS
         for i in range(start_term, end_term):
             if keys[i] is None:
                 continue
-            piece = text[terms[i].start:terms[i].end]
+            piece = " ".join(text[terms[i].start:terms[i].end].split())
             at = body.find(piece, cursor)
             if at < 0:
                 continue
