@@ -122,6 +122,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from marsad.pipeline import needs_refresh
     from marsad.refresh import refresh
+    from marsad.search import ensure_index
     from marsad.store import Store
     from marsad.store.reads import Selection
     if not Path(args.db).exists():
@@ -134,6 +135,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         if needs_refresh(store, settings):       # an interrupted ingest, new settings
             with store.writer_lock(lambda m: print(f"marsad: {m}", file=sys.stderr)):
                 refresh(store, settings, progress=_progress_factory(args.quiet))
+                ensure_index(store)
         if store.count() == 0:
             print(f"marsad: the store {args.db} holds no article", file=sys.stderr)
             return EXIT_NOTHING
@@ -145,6 +147,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_upgrade(args: argparse.Namespace) -> int:
     from marsad.pipeline import needs_refresh
     from marsad.refresh import refresh
+    from marsad.search import ensure_index
     from marsad.store import Store
     if not Path(args.db).exists():
         raise UsageError(f"{args.db}: no such store", "pass --db the store to upgrade")
@@ -152,6 +155,7 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
         with store.writer_lock(lambda m: print(f"marsad: {m}", file=sys.stderr)):
             if needs_refresh(store, _settings(args)):
                 refresh(store, _settings(args), progress=_progress_factory(args.quiet))
+            ensure_index(store)              # an old store gets its search index here too
         _say(args, f"{args.db}: schema {store.meta_value('schema')}, {store.count()} articles")
     return EXIT_OK
 
@@ -170,6 +174,39 @@ def cmd_export(args: argparse.Namespace) -> int:
                              Path(args.out) if args.out else default_stream(),
                              since=args.since, until=args.until)
     _say(args, f"{args.table}: {count} rows written to {args.out or 'standard output'}")
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    import json
+    from marsad.search import SearchQuery, parse_day, search
+    if not Path(args.db).exists():
+        raise UsageError(f"{args.db}: no such store", "run `marsad ingest INPUT... --db PATH` first")
+    query = SearchQuery(
+        text=args.query, limit=args.limit, offset=args.offset, sources=tuple(args.source or ()),
+        since=parse_day(args.since, "--since") if args.since else None,
+        until=parse_day(args.until, "--until") if args.until else None,
+        entity=args.entity, event=args.event, story=args.story, language=args.language,
+        sort=args.sort, facets=not args.json)
+    results = search(args.db, query)
+    if args.json:
+        for hit in results.hits:
+            print(json.dumps({
+                "id": hit.id, "title": hit.title, "source": hit.source,
+                "published": hit.published, "score": hit.score, "snippet": hit.snippet,
+                "highlights": [list(span) for span in hit.highlights], "event": hit.event,
+                "story": hit.story, "copies": list(hit.copies), "url": hit.url,
+                "language": hit.language}, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{results.total} results for {args.query} ({results.took_ms:.0f} ms)")
+    for typed, spellings in results.expansions:
+        print(f"  also searched: {typed} -> {' / '.join(spellings)}")
+    for n, hit in enumerate(results.hits, start=args.offset + 1):
+        where = " ".join(x for x in (hit.source, (hit.published or "")[:10], hit.event or "")
+                         if x)
+        copies = f" (+{len(hit.copies)} copies)" if hit.copies else ""
+        print(f"{n}. {hit.title} [{where}] {hit.id}{copies}")
+        print(f"   {hit.snippet}")
     return EXIT_OK
 
 
@@ -269,6 +306,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("search", help="search a store's articles (any spelling of a name)")
+    p.add_argument("query", metavar="QUERY",
+                   help='words, "a phrase" in quotes, a prefix such as ارهاب*')
+    p.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"store file ({DEFAULT_DB})")
+    p.add_argument("--limit", type=_positive, default=20, metavar="N", help="results (20)")
+    p.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N results")
+    p.add_argument("--source", action="append", metavar="S",
+                   help="only this outlet (repeat for several)")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="published on or after this day")
+    p.add_argument("--until", metavar="YYYY-MM-DD", help="published on or before this day")
+    p.add_argument("--entity", metavar="NAME", help="articles naming this entity (name or E12)")
+    p.add_argument("--event", metavar="V", help="articles of this event (e.g. V12)")
+    p.add_argument("--story", metavar="S", help="articles of this story (e.g. S3)")
+    p.add_argument("--language", metavar="LANG", help="articles in this language (ar)")
+    p.add_argument("--sort", choices=("relevance", "date"), default="relevance",
+                   help="relevance (default) or date (newest first)")
+    p.add_argument("--json", action="store_true",
+                   help="one JSON object per hit and line (id, title, source, published, score,"
+                   " snippet, event, story...)")
+    p.set_defaults(func=cmd_search, quiet=True)
+
     p = sub.add_parser("summarize", help="extractive summary of one article, a sentence a line")
     p.add_argument("file", help="one article (.txt, .html, or a one-record .json)")
     budget = p.add_mutually_exclusive_group()
@@ -309,7 +367,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except UsageError as exc:
-        print(f"marsad: {exc}", file=sys.stderr)
+        coded = f" [{exc.code}]" if exc.code != UsageError.code else ""   # E_QUERY
+        print(f"marsad: {exc}{coded}", file=sys.stderr)
         return EXIT_USAGE
     except MarsadError as exc:
         print(f"marsad: {exc} [{exc.code}]", file=sys.stderr)

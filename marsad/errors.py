@@ -44,6 +44,13 @@ class UsageError(MarsadError):
     http_status = 400
 
 
+class QueryError(UsageError):
+    """A search query that cannot be run: empty, an unbalanced quote, a bad date or filter."""
+
+    code = "E_QUERY"
+    http_status = 422
+
+
 class StoreError(MarsadError):
     """The embedded store cannot be opened or written."""
 

@@ -39,6 +39,7 @@ from marsad.ingest import read_inputs
 from marsad.ingest.clean import clean_record
 from marsad.settings import Settings
 from marsad.refresh import Grouping, needs_refresh, refresh, with_copies
+from marsad.search import ensure_index
 from marsad.store import Store, text_digest
 from marsad.store.reads import Selection
 from marsad.types import (Analysis, Document, DocumentAnalysis, Event, Mention, Quote,
@@ -422,8 +423,9 @@ def run(inputs: Sequence[str | Path], settings: Settings | None = None,
 def run_to_store(inputs: Sequence[str | Path], store: Store, settings: Settings | None = None,
                  progress: ProgressFactory = _no_progress,
                  times: StageTimes | None = None, jobs: int = 1) -> IngestResult:
-    """`ingest` into a store of the caller's (a temporary one for `analyze`)."""
-    return ingest(inputs, store, settings, progress, times, jobs)
+    """`ingest` into a store of the caller's (a temporary one for `analyze`: no search index,
+    nobody searches it)."""
+    return ingest(inputs, store, settings, progress, times, jobs, search_index=False)
 
 
 def store_analysis(store: Store, selection: Selection | None = None) -> Analysis:
@@ -453,8 +455,10 @@ def record_digest(record: RawRecord) -> str:
 def ingest(inputs: Sequence[str | Path], store: Store, settings: Settings | None = None,
            progress: ProgressFactory = _no_progress,
            times: StageTimes | None = None, jobs: int = 1,
-           on_wait: Callable[[str], None] | None = None) -> IngestResult:
-    """Analyse new articles, keep them in the store and bring every layer up to date.
+           on_wait: Callable[[str], None] | None = None,
+           search_index: bool = True) -> IngestResult:
+    """Analyse new articles, keep them in the store and bring every layer up to date (and,
+    with `search_index`, its search index: `marsad.search`).
 
     A record already stored (same id and raw text) is skipped before it is analysed. The store's
     writer lock is held for the whole call, so two ingests at once run one after the other.
@@ -504,6 +508,11 @@ def ingest(inputs: Sequence[str | Path], store: Store, settings: Settings | None
                 rejected.append(rejection)
                 store.add_rejection(rejection)
         refresh(store, settings, progress=progress, times=times)
+        if search_index:
+            started = time.perf_counter()
+            ensure_index(store)              # under the writer lock, after the articles are placed
+            if times is not None:
+                times.add("search index", started)
         store.finish_run(run_number, added, unchanged, len(rejected))
         return IngestResult(added, unchanged, tuple(rejected), store.count())
 
@@ -534,4 +543,5 @@ def analyze_store(store: Store, settings: Settings | None = None,
     if needs_refresh(store, settings):
         with store.writer_lock():
             refresh(store, settings, progress=progress, times=times)
+            ensure_index(store)
     return store_analysis(store, selection)

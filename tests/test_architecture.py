@@ -22,12 +22,13 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"types", "errors"},
     "export": BASE | {"arabic", "store"},
     "refresh": BASE | {"arabic", "extract", "group", "explain", "store", "export"},
+    "search": BASE | {"arabic", "extract", "group", "store"},
     "pipeline": BASE | {"arabic", "ingest", "extract", "group", "explain", "store", "refresh",
-                        "export"},
+                        "export", "search"},
     "api": BASE | {"arabic", "ingest", "extract", "group", "explain", "store", "pipeline",
                    "export"},
     "cli": BASE | {"arabic", "ingest", "extract", "group", "explain", "store", "pipeline",
-                   "refresh", "export", "api", "__init__"},
+                   "refresh", "export", "api", "search", "__init__"},
     "__init__": {"api"},
 }
 

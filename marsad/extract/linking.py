@@ -163,6 +163,24 @@ def _person_key(surface: str) -> tuple[str, ...]:
     return person_key(_person_words(surface))
 
 
+def name_keys(surface: str) -> set[str]:
+    """The keys (`per:`, `per1:`, `place:`) under which the linker files a name written
+    `surface`: a lookup in the store's `entity_keys` finds its entity in any spelling (search
+    expands a query's names through them)."""
+    keys = {"place:" + _place_key(surface)}
+    words = _person_key(surface)
+    if len(words) >= 2:
+        keys.add("per:" + "|".join(words))
+    elif len(words) == 1:
+        keys.add("per1:" + words[0])
+    return keys
+
+
+def name_word_key(word: str) -> str:
+    """The spelling-free key of one name word (شويجو, شويغو -> the same), as in the keys."""
+    return skeleton(_strip_article(word))
+
+
 class _Linker:
     """Clusters mentions into entities in a fixed order so the result is deterministic."""
 

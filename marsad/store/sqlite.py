@@ -161,6 +161,40 @@ class Store(StoreReads):
                 handle.close()
 
     @property
+    def holds_writer_lock(self) -> bool:
+        return self._lock_handle is not None
+
+    @contextmanager
+    def try_writer_lock(self) -> Iterator[bool]:
+        """The writer lock if it is free now (True), else nothing (False): for work a reader
+        may do when no writer is busy (catching up the search index)."""
+        import fcntl
+        try:
+            handle = open(Path(f"{self.path}.lock"), "a+", encoding="utf-8")
+        except OSError:
+            yield False                      # a read-only folder: nobody can write here
+            return
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            self._lock_handle = handle
+            try:
+                yield True
+            finally:
+                self._lock_handle = None
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        finally:
+            handle.close()
+
+    def grouping_epoch(self) -> int:
+        """How many times the events were regrouped (the search index keeps event numbers)."""
+        value = self.meta_value("grouping_epoch")
+        return int(value) if value and value.isdigit() else 0
+
+    @property
     def db(self) -> sqlite3.Connection:
         return self._db
 
@@ -381,6 +415,10 @@ class Store(StoreReads):
                           "citations", "comparisons", "findings"):
                 self._db.execute(f"DELETE FROM {table}")
             self._db.execute("UPDATE documents SET event=NULL")
+            # Events are renumbered (and copies may be redone): the search index, which keeps
+            # them, sees a new epoch and is rebuilt.
+            self._db.execute("INSERT INTO meta VALUES ('grouping_epoch', '1') ON CONFLICT(key)"
+                             " DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
     def meta(self, key: str) -> Any:
         row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
