@@ -215,7 +215,9 @@ def _outcomes(records: Iterable[RawRecord | Rejection], settings: Settings, jobs
     os.environ.update(dict.fromkeys(_ONE_THREAD, "1"))
     try:
         with ProcessPoolExecutor(max_workers=jobs,
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+                                 mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_exit_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
             # A sliding window of batches in flight: workers never wait for the slowest batch
             # of a round, and results still come back in input order.
             pending: deque[tuple[list[RawRecord | Rejection], Future | None]] = deque()
@@ -233,6 +235,23 @@ def _outcomes(records: Iterable[RawRecord | Rejection], settings: Settings, jobs
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: end this worker when the process that started it is gone.
+
+    A parent killed with SIGKILL (kill -9, the OOM killer) cannot stop its pool, and the
+    workers would otherwise wait for work forever, each holding a loaded tagger (found by
+    benchmarks/crash.py: every killed `ingest --jobs 2` left two such processes behind).
+    """
+    import os
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+    threading.Thread(target=watch, name="marsad-parent-watch", daemon=True).start()
 
 
 def _finished(batch: list[RawRecord | Rejection], future: Future | None
