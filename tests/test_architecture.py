@@ -26,8 +26,10 @@ ALLOWED: dict[str, set[str]] = {
                         "export"},
     "api": BASE | {"arabic", "ingest", "extract", "group", "explain", "store", "pipeline",
                    "export"},
+    # the web layer reads the store; its one write (POST /api/articles) goes through `api`
+    "web": BASE | {"arabic", "ingest", "store", "export", "api", "search", "__init__"},
     "cli": BASE | {"arabic", "ingest", "extract", "group", "explain", "store", "pipeline",
-                   "refresh", "export", "api", "__init__"},
+                   "refresh", "export", "api", "web", "__init__"},
     "__init__": {"api"},
 }
 
