@@ -220,6 +220,24 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     return EXIT_OK if sentences else EXIT_NOTHING
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The HTTP API and web pages over a store, with uvicorn (127.0.0.1 unless told)."""
+    try:
+        import uvicorn
+        from marsad.web import create_app
+    except ImportError as exc:
+        raise UsageError(f"the web app needs a package that is not installed ({exc.name})",
+                         "reinstall marsad (pip install -e .): fastapi, uvicorn and jinja2 are its dependencies") from None
+    token = args.token or os.environ.get("MARSAD_TOKEN") or None
+    app = create_app(args.db, token=token, settings=_settings(args))
+    writes = "on (POST /api/articles with the token)" if token else "off (no token)"
+    _say(args, f"marsad: serving {args.db} on http://{args.host}:{args.port}/ "
+               f"(API docs /docs; writes {writes})")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet
+                else "info", access_log=not args.quiet, server_header=False)
+    return EXIT_OK
+
+
 def cmd_settings(_args: argparse.Namespace) -> int:
     print(help_text())
     return EXIT_OK
@@ -326,6 +344,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one JSON object per hit and line (id, title, source, published, score,"
                    " snippet, event, story...)")
     p.set_defaults(func=cmd_search, quiet=True)
+
+    p = sub.add_parser("serve", help="the HTTP API and web pages over a store")
+    p.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"store file ({DEFAULT_DB})")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (127.0.0.1: this machine only)")
+    p.add_argument("--port", type=_positive, default=8000, help="port (8000)")
+    p.add_argument("--token", metavar="T", help="allow writes (POST /api/articles) with "
+                   "`Authorization: Bearer T` (or set MARSAD_TOKEN); none: writes are off")
+    common(p)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("summarize", help="extractive summary of one article, a sentence a line")
     p.add_argument("file", help="one article (.txt, .html, or a one-record .json)")

@@ -85,3 +85,11 @@ E_UNSUPPORTED = "E_UNSUPPORTED"     # file type marsad does not read
 E_LANGUAGE = "E_LANGUAGE"         # the article is not in an accepted language (Arabic)
 E_DUPLICATE_ID = "E_DUPLICATE_ID"   # two different articles claim the same id
 E_STAGE = "E_STAGE"                 # a pipeline stage failed on this article (a bug: report it)
+
+# Codes of the HTTP API (marsad serve) besides the ones above (E_NOT_FOUND, E_USAGE, E_JSON,
+# E_TOO_LARGE keep their meaning there).
+E_USAGE = "E_USAGE"                 # a bad parameter (HTTP 422), as UsageError on the command line
+E_AUTH = "E_AUTH"                   # a write without the right `Authorization: Bearer` token
+E_READ_ONLY = "E_READ_ONLY"         # a write to a server started without a token (writes off)
+E_UNAVAILABLE = "E_UNAVAILABLE"     # a part of marsad this install lacks (search, exports)
+E_INTERNAL = "E_INTERNAL"           # marsad itself failed (a bug: report it)
