@@ -134,9 +134,9 @@ def _alias_words(store: Store, entities: Sequence[int], surface: str) -> dict[st
         if row[0] != "PER" and not any(_same_name(typed, a) for a, n in ranked
                                        if n >= MIN_MENTIONS):
             continue
-        for alias, count in ranked:
-            if count < MIN_MENTIONS:
-                continue              # a spelling seen once may be the tagger's or a typo
+        for alias, _count in ranked:
+            # A spelling seen once counts too (a small archive has each once): a typo or a
+            # tagging slip only adds a term that `_same_name_word` must still find close.
             for term in analyse(alias):
                 out.setdefault(term.word, alias[term.start:term.end])
     return out
