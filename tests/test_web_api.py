@@ -307,3 +307,49 @@ def test_opinion_baseline_on_real_cues(url: str, author: str, title: str, expect
 def test_json_errors_have_the_documented_shape(client: TestClient) -> None:
     body = json.loads(client.get("/api/events/V99999").text)
     assert set(body["error"]) <= {"code", "message", "hint"}
+
+
+# ----------------------------------------------------------------------------- downloads
+def test_export_downloads_match_the_cli_tables(client: TestClient, store_path: Path) -> None:
+    import csv
+    import io
+
+    from marsad.export.tables import TABLES, iter_table
+    from marsad.store import Store
+    with Store(store_path, readonly=True) as store:
+        expected = {t: [row["id"] if "id" in row else row["document"]
+                        for row in iter_table(store, t)] for t in TABLES}
+    for table in TABLES:
+        response = client.get(f"/api/export/{table}")
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith("application/x-ndjson")
+        assert f'filename="marsad-{table}.jsonl"' in response.headers["content-disposition"]
+        rows = [json.loads(line) for line in response.text.splitlines()]
+        assert [r.get("id", r.get("document")) for r in rows] == expected[table]
+        assert [c for c in rows[0]] == [c.name for c in TABLES[table].columns] if rows else True
+    documents = client.get("/api/export/documents", params={"format": "csv"})
+    assert documents.content.startswith(b"\xef\xbb\xbf")          # Excel reads UTF-8 Arabic
+    rows = list(csv.DictReader(io.StringIO(documents.content.decode("utf-8-sig"))))
+    assert [r["id"] for r in rows] == expected["documents"]
+    assert any("\u0600" <= ch <= "\u06ff" for ch in rows[0]["text"])
+    first_day = min(r["day"] for r in rows if r["day"])
+    one_day = client.get("/api/export/documents", params={"since": first_day,
+                                                          "until": first_day}).text.splitlines()
+    assert 0 < len(one_day) == sum(r["day"] == first_day for r in rows)
+
+
+def test_export_parquet_download(client: TestClient) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    import io
+    response = client.get("/api/export/quotes", params={"format": "parquet"})
+    assert response.status_code == 200
+    table = pq.read_table(io.BytesIO(response.content))
+    assert table.num_rows == client.get("/api/quotes").json()["total"]
+
+
+@pytest.mark.parametrize("path, params, name", [
+    ("/api/export/users", {}, "table"), ("/api/export/documents", {"format": "xlsx"}, "format"),
+    ("/api/export/documents", {"since": "2025-13-01"}, "since")])
+def test_export_bad_parameters(client: TestClient, path: str, params: dict, name: str) -> None:
+    error = _error(client.get(path, params=params), 422, "E_USAGE")
+    assert name in error["message"]

@@ -270,12 +270,17 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
-def _write_jsonl(rows: Iterator[dict[str, Any]], out: BinaryIO, spec: Table) -> int:
-    count = 0
+def _jsonl_lines(rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
     for row in rows:
         line = json.dumps({k: _json_value(v) for k, v in row.items()}, ensure_ascii=False,
                           allow_nan=False)
-        out.write(line.encode("utf-8") + b"\n")
+        yield line.encode("utf-8") + b"\n"
+
+
+def _write_jsonl(rows: Iterator[dict[str, Any]], out: BinaryIO, spec: Table) -> int:
+    count = 0
+    for line in _jsonl_lines(rows):
+        out.write(line)
         count += 1
     return count
 
@@ -292,19 +297,31 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
+def _csv_chunks(rows: Iterator[dict[str, Any]], spec: Table,
+                rows_per_chunk: int = 200) -> Iterator[tuple[bytes, int]]:
+    """CSV text in chunks of `rows_per_chunk` rows, each with its row count; the first chunk
+    starts with the byte-order mark and the header (see the module docstring)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([c.name for c in spec.columns])
+    pending, first = 0, True
+    for row in rows:
+        writer.writerow([_csv_value(v) for v in row.values()])
+        pending += 1
+        if pending >= rows_per_chunk:
+            yield ("\ufeff" if first else "").encode() + buffer.getvalue().encode(), pending
+            buffer.seek(0)
+            buffer.truncate()
+            pending, first = 0, False
+    if pending or first:
+        yield ("\ufeff" if first else "").encode() + buffer.getvalue().encode(), pending
+
+
 def _write_csv(rows: Iterator[dict[str, Any]], out: BinaryIO, spec: Table) -> int:
-    # utf-8-sig writes the byte-order mark once, at the start (see the module docstring)
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
-    try:
-        writer = csv.writer(text)
-        writer.writerow([c.name for c in spec.columns])
-        count = 0
-        for row in rows:
-            writer.writerow([_csv_value(v) for v in row.values()])
-            count += 1
-        text.flush()
-    finally:
-        text.detach()             # the caller owns `out`: closing the wrapper would close it
+    count = 0
+    for chunk, n in _csv_chunks(rows, spec):
+        out.write(chunk)
+        count += n
     return count
 
 
@@ -371,3 +388,27 @@ def default_stream() -> IO[bytes]:
     """Standard output as bytes (the text layer flushed first, so nothing interleaves)."""
     sys.stdout.flush()
     return sys.stdout.buffer
+
+
+MEDIA_TYPES = {"jsonl": "application/x-ndjson; charset=utf-8",
+               "csv": "text/csv; charset=utf-8",
+               "parquet": "application/vnd.apache.parquet"}
+
+
+def stream_table(store: Store, table: str, fmt: str, *, since: str | date | None = None,
+                 until: str | date | None = None) -> Iterator[bytes]:
+    """One table as the bytes of a JSON Lines or CSV file, produced as the rows are read (an
+    HTTP download of any size in flat memory). Parquet, whose footer needs the whole file, is
+    written with `export_table` to a file instead. Asking for an unknown table, format or day
+    raises here, before the first chunk."""
+    spec = table_spec(table)
+    check_format(fmt)
+    if fmt == "parquet":
+        raise ExportError("Parquet is written to a file, not streamed",
+                          "use export_table(store, table, 'parquet', path)",
+                          code="E_EXPORT_FORMAT")
+    since, until = _iso_day(since, "since"), _iso_day(until, "until")
+    rows = iter_table(store, table, since=since, until=until)
+    if fmt == "jsonl":
+        return _jsonl_lines(rows)
+    return (chunk for chunk, _ in _csv_chunks(rows, spec))

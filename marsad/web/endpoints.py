@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hmac
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.background import BackgroundTask
 
 from marsad.errors import E_AUTH, E_JSON, E_READ_ONLY, MarsadError
 from marsad.ingest.outlets import is_opinion, outlet_key, outlet_name
@@ -254,6 +256,51 @@ def search(request: Request, q: str = Query(..., description="the query"),
                          story=story, event=event, entity=entity, sort=sort, limit=lim,
                          offset=off)
     return results.as_dict()
+
+
+@router.get("/export/{table}", summary="download one table (as `marsad export`): "
+            "documents, entities, mentions, quotes, quantities, events or stories",
+            response_class=Response)
+def export(request: Request, table: str,
+           format: str = Query("jsonl", pattern="^(jsonl|csv|parquet)$",
+                               description="jsonl, csv (UTF-8 with BOM) or parquet"),
+           since: str | None = SINCE, until: str | None = UNTIL) -> Response:
+    """The whole table (or the rows of a period), streamed: the same columns as `marsad
+    export` (docs/export.md). The response is a file to save (Content-Disposition)."""
+    from marsad.export import tables
+    if table not in tables.TABLES:
+        raise params.BadParameter("table", f"{table[:40]!r} is not a table",
+                                  f"choose one of: {', '.join(tables.TABLES)}")
+    since, until = params.day("since", since), params.day("until", until)
+    name = f"marsad-{table}.{format}"
+    headers = {"content-disposition": f'attachment; filename="{name}"'}
+    store = Store(request.app.state.db_path, readonly=True)
+    if format == "parquet":
+        import os
+        import tempfile
+        handle, path = tempfile.mkstemp(prefix="marsad-export-", suffix=".parquet")
+        os.close(handle)
+        try:
+            tables.export_table(store, table, "parquet", path, since=since, until=until)
+        except BaseException:
+            os.unlink(path)
+            raise
+        finally:
+            store.close()
+        return FileResponse(path, media_type=tables.MEDIA_TYPES["parquet"], headers=headers,
+                            background=BackgroundTask(os.unlink, path))
+    try:
+        chunks = tables.stream_table(store, table, format, since=since, until=until)
+    except BaseException:
+        store.close()
+        raise
+
+    def body() -> Iterator[bytes]:
+        try:
+            yield from chunks
+        finally:
+            store.close()
+    return StreamingResponse(body(), media_type=tables.MEDIA_TYPES[format], headers=headers)
 
 
 @router.post("/articles", status_code=200, summary="ingest articles (needs the token)")
