@@ -320,3 +320,42 @@ def test_timeline_labels_and_tooltips_are_escaped() -> None:
     svg = markup[markup.index("<svg"):markup.index("</svg>")]
     assert "&lt;script&gt;" in svg and "&quot;&gt;&lt;img" in svg
     assert not {href for href, _ in page.links if href[1:] not in set(page.ids)}
+
+
+def _ranking_analysis() -> Analysis:
+    """A story told by three outlets (listed last), one told by one outlet in two articles, a
+    single news article and a single opinion column; one outlet under two spellings."""
+    wide = [build_document(f"خبر العاصفة رقم {n}.", id=f"w{n}", title=f"العاصفة {n}",
+                           source=source, published="2015-08-02")
+            for n, source in enumerate(["okaz", "عكاظ", "الرياض", "سبق"])]
+    narrow = [build_document(f"افتتاح المعرض {n}.", id=f"n{n}", title=f"المعرض {n}",
+                             source="الرياض", published="2015-08-02") for n in range(2)]
+    single = build_document("حادث سير في الطائف.", id="single", title="حادث الطائف",
+                            source="سبق", published="2015-08-02")
+    column = build_document("رأيي في التعليم.", id="column", title="التعليم أولا",
+                            source="الوطن", byline="خالد السليمان", published="2015-08-02",
+                            metadata={"url": "https://www.alwatan.com.sa/Articles/Detail/1"})
+    story_b, (narrow_event,) = build_story("S1", [build_event("V1", narrow, title="المعرض")])
+    story_a, (wide_event,) = build_story("S2", [build_event("V2", wide, title="العاصفة")])
+    single_event = build_event("V3", [single], title="حادث الطائف")
+    column_event = build_event("V4", [column], title="التعليم أولا")
+    return build_analysis(*wide, *narrow, single, column,
+                          events=[narrow_event, wide_event, single_event, column_event],
+                          stories=[story_b, story_a])
+
+
+def test_stories_ranked_by_independent_outlets_and_singles_folded() -> None:
+    markup = render_html(_ranking_analysis())
+    events = markup[markup.index('<section id="events">'):markup.index("</section>",
+                                                                     markup.index('id="events"'))]
+    # the story of three outlets (okaz and عكاظ are one) comes first, though listed second
+    assert events.index('id="story-S2"') < events.index('id="story-S1"')
+    assert "مصادر مستقلة: 3" in events and "مصادر مستقلة: 4" not in events
+    folded = events[events.index('<details class="folded singles">'):]
+    news, opinion = folded.split('<details class="folded opinion">')
+    assert 'id="evt-V3"' in news and 'id="evt-V4"' not in news
+    assert 'id="evt-V4"' in opinion and "مقالات رأي (1)" in opinion
+    assert events.index('id="story-S1"') < events.index("<details")
+    assert ">okaz<" not in markup and ">عكاظ<" in markup     # outlets by their Arabic names
+    page = Page(markup)
+    assert len(page.ids) == len(set(page.ids))

@@ -23,7 +23,9 @@ from pathlib import Path
 
 from marsad.export.json_contract import generator_version, open_atomic
 from marsad.export.timeline_svg import timeline_svg
-from marsad.types import Analysis, Comparison, Document, Entity, Event, Finding, Quote, Span, Summary
+from marsad.ingest.outlets import is_opinion, outlet_name
+from marsad.types import (Analysis, Comparison, Document, Entity, Event, Finding, Quote, Span, Story,
+                          Summary)
 
 ENTITY_TYPE_NAMES = {"PER": "شخص", "ORG": "منظمة", "LOC": "مكان", "MISC": "أخرى"}
 QUOTE_KIND_NAMES = {"direct": "مباشر", "indirect": "غير مباشر"}
@@ -136,7 +138,7 @@ def _clean_spans(doc: Document) -> list[Span]:
 
 def _overview(analysis: Analysis) -> str:
     copies = sum(1 for doc in analysis.documents if doc.duplicate_of)
-    sources = {doc.source for doc in analysis.documents if doc.source}
+    sources = {outlet_name(doc.source) for doc in analysis.documents if doc.source}
     counts = [("مقالات", len(analysis.documents)), ("نسخ مكررة", copies), ("مصادر", len(sources)),
               ("أحداث", len(analysis.events)), ("قصص", len(analysis.stories)),
               ("كيانات", len(analysis.entities)), ("اقتباسات", len(analysis.quotes)),
@@ -160,7 +162,7 @@ def _summary(index: _Index, summary: Summary, heading: str = "الملخص") -> 
         links = []
         for citation in sentence.citations:
             doc = index.documents.get(citation.doc)
-            label = (doc.source or doc.id) if doc else citation.doc
+            label = (outlet_name(doc.source) if doc.source else doc.id) if doc else citation.doc
             if doc is None:
                 links.append(f'<span class="missing cite">[{e(label)}]</span>')
             else:
@@ -181,7 +183,7 @@ MAX_FINDINGS = 12  # per list: the rest are counted, not shown
 
 
 def _outlet_name(source: str | None) -> str:
-    return source or "مصدر غير مسمى"
+    return outlet_name(source)
 
 
 def _finding(index: _Index, finding: Finding, names: dict[str, str]) -> str:
@@ -239,11 +241,12 @@ def _comparison(index: _Index, comparison: Comparison) -> str:
 
 
 def _event(index: _Index, event: Event) -> str:
-    sources = "".join(f'<span class="pill">{e(source)}</span>' for source in event.sources)
+    outlets = list(dict.fromkeys(outlet_name(source) for source in event.sources))
+    sources = "".join(f'<span class="pill">{e(name)}</span>' for name in outlets)
     parts = [f'<div class="card event" id="evt-{anchor_key(event.id)}">'
              f"<h4>{e(event.title)}</h4>"
              f'<p class="meta"><span>التاريخ: {_date(event.date)}</span>'
-             f"<span>مصادر مستقلة: {format_number(len(event.sources))}</span>"
+             f"<span>مصادر مستقلة: {format_number(len(outlets))}</span>"
              f"<span>مقالات: {format_number(len(event.documents))}</span></p>"]
     if sources:
         parts.append(f"<p>{sources}</p>")
@@ -252,7 +255,7 @@ def _event(index: _Index, event: Event) -> str:
         doc = index.documents.get(doc_id)
         note = ""
         if doc is not None:
-            note = f' <span class="muted">{e(doc.source or "")}</span>'
+            note = f' <span class="muted">{e(outlet_name(doc.source))}</span>'
             if doc.duplicate_of:
                 note += ' <span class="dup">(نسخة)</span>'
         parts.append(f"<li>{index.doc_link(doc_id)}{note}</li>")
@@ -265,38 +268,114 @@ def _event(index: _Index, event: Event) -> str:
     return "".join(parts)
 
 
+@dataclass
+class _Item:
+    """One entry of the ranked list: a story, or an event outside every story."""
+
+    order: int
+    story: Story | None
+    events: list[Event]
+    outlets: list[str] = field(default_factory=list)
+    documents: int = 0
+
+
+def _ranked_items(index: _Index) -> list[_Item]:
+    """Stories (and events outside stories) ranked as the web app's home page ranks them: by
+    the distinct outlets reporting them (one outlet counted once whatever its spelling), then
+    articles, then the order of the analysis."""
+    analysis = index.analysis
+    items: list[_Item] = []
+    in_story: set[str] = set()
+    for story in analysis.stories:
+        events = [index.events[x] for x in story.events if x in index.events]
+        in_story.update(story.events)
+        items.append(_Item(len(items), story, events))
+    for event in analysis.events:
+        if event.id not in in_story:
+            items.append(_Item(len(items), None, [event]))
+    for item in items:
+        for event in item.events:
+            item.documents += len(event.documents)
+            for source in event.sources:
+                name = outlet_name(source)
+                if name not in item.outlets:
+                    item.outlets.append(name)
+    return sorted(items, key=lambda i: (-len(i.outlets), -i.documents, i.order))
+
+
+def _single_document(index: _Index, item: _Item) -> Document | None:
+    """The one article of an item made of one event with one article, else None."""
+    if len(item.events) != 1 or len(item.events[0].documents) != 1:
+        return None
+    return index.documents.get(item.events[0].documents[0])
+
+
+def _is_opinion(doc: Document) -> bool:
+    place = doc.dateline or doc.metadata.get("agency")
+    author = f"{place} - {doc.byline}" if doc.byline and place else (doc.byline or place)
+    return is_opinion(doc.metadata.get("url") or doc.path, author, doc.title)
+
+
+def _item(index: _Index, item: _Item, shown: set[str]) -> str:
+    analysis = index.analysis
+    story = item.story
+    if story is None:
+        shown.add(item.events[0].id)
+        return _event(index, item.events[0])
+    parts = [f'<article class="card story" id="story-{anchor_key(story.id)}">'
+             f"<h3>{e(story.title)}</h3>"
+             f'<p class="meta"><span>مصادر مستقلة: {format_number(len(item.outlets))}</span>'
+             f"<span>أحداث: {format_number(len(story.events))}</span>"
+             f"<span>مقالات: {format_number(item.documents)}</span></p>",
+             timeline_svg(story, index.events, analysis.timeline,
+                          lambda event_id: f"evt-{anchor_key(event_id)}")]
+    if story.id in index.story_summaries:
+        parts.append(_summary(index, index.story_summaries[story.id], "ملخص القصة"))
+    if ("story", story.id) in index.comparisons:
+        parts.append(_comparison(index, index.comparisons[("story", story.id)]))
+    for event_id in story.events:
+        event = index.events.get(event_id)
+        if event is None:
+            parts.append(f'<p class="missing">{e(event_id)}</p>')
+        elif event.id in shown:
+            parts.append(f'<p><a href="#evt-{anchor_key(event.id)}">{e(event.title)}</a></p>')
+        else:
+            shown.add(event.id)
+            parts.append(_event(index, event))
+    parts.append("</article>")
+    return "".join(parts)
+
+
+def _folded(index: _Index, items: list[_Item], heading: str, css: str,
+            shown: set[str]) -> str:
+    """Single-article items in a closed <details> (opens without script)."""
+    if not items:
+        return ""
+    return (f'<details class="folded {css}"><summary>{heading} '
+            f"({format_number(len(items))})</summary>"
+            + "".join(_item(index, item, shown) for item in items) + "</details>")
+
+
 def _events(index: _Index) -> str:
+    """Stories ranked by independent outlets; items of a single article folded away below
+    them, opinion columns apart from news (the baseline cues of `is_opinion`)."""
     analysis = index.analysis
     parts = ['<section id="events"><h2>الأحداث والقصص</h2>']
     shown: set[str] = set()
-    for story in analysis.stories:
-        parts.append(f'<article class="card story" id="story-{anchor_key(story.id)}">'
-                     f"<h3>{e(story.title)}</h3>"
-                     f'<p class="meta"><span>أحداث: {format_number(len(story.events))}</span></p>')
-        parts.append(timeline_svg(story, index.events, analysis.timeline,
-                                  lambda event_id: f"evt-{anchor_key(event_id)}"))
-        if story.id in index.story_summaries:
-            parts.append(_summary(index, index.story_summaries[story.id], "ملخص القصة"))
-        if ("story", story.id) in index.comparisons:
-            parts.append(_comparison(index, index.comparisons[("story", story.id)]))
-        for event_id in story.events:
-            event = index.events.get(event_id)
-            if event is None:
-                parts.append(f'<p class="missing">{e(event_id)}</p>')
-            elif event.id in shown:
-                parts.append(f'<p><a href="#evt-{anchor_key(event.id)}">{e(event.title)}</a></p>')
-            else:
-                shown.add(event.id)
-                parts.append(_event(index, event))
-        parts.append("</article>")
-    loose = [event for event in analysis.events if event.id not in shown]
-    if loose:
-        parts.append('<article class="card story"><h3>أحداث خارج القصص</h3>')
-        for event in loose:
-            if event.id not in shown:
-                shown.add(event.id)
-                parts.append(_event(index, event))
-        parts.append("</article>")
+    main: list[_Item] = []
+    singles: list[_Item] = []
+    opinion: list[_Item] = []
+    for item in _ranked_items(index):
+        doc = _single_document(index, item)
+        if doc is None:
+            main.append(item)
+        elif _is_opinion(doc):
+            opinion.append(item)
+        else:
+            singles.append(item)
+    parts.extend(_item(index, item, shown) for item in main)
+    parts.append(_folded(index, singles, "أخبار من مقال واحد", "singles", shown))
+    parts.append(_folded(index, opinion, "مقالات رأي", "opinion", shown))
     if not analysis.events:
         parts.append('<p class="muted">لا توجد أحداث.</p>')
     parts.append("</section>")
@@ -391,7 +470,7 @@ def _article_text(doc: Document, spans: list[Span]) -> str:
 
 
 def _article(index: _Index, doc: Document) -> str:
-    meta = [f"<span>المصدر: {e(doc.source or '—')}</span>",
+    meta = [f"<span>المصدر: {e(outlet_name(doc.source) if doc.source else '—')}</span>",
             f"<span>التاريخ: {_date(doc.published)}</span>"]
     if doc.dateline:
         meta.append(f"<span>مكان الخبر: {e(doc.dateline)}</span>")
