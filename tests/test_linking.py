@@ -364,3 +364,47 @@ def test_short_clitic_names_and_official_names() -> None:
     entities, _ = link_entities([a, b])
     assert entity_of(entities, "شي") is entity_of(entities, "شي جينبينغ")
     assert entity_of(entities, "المملكة الأردنية الهاشمية") is entity_of(entities, "الأردن")
+
+
+def test_native_given_names_keep_the_vowel_that_tells_them_apart() -> None:
+    assert skeleton("محمد") != skeleton("محمود")
+    assert skeleton("سعد") != skeleton("سعيد")
+    assert skeleton("حسن") != skeleton("حسين")
+    a = analysis("a", "قال محمد القرني إن الدفاع المدني جاهز.", ("محمد القرني", "PER"))
+    b = analysis("b", "سجل محمود القرني هدفا في المباراة.", ("محمود القرني", "PER"))
+    entities, _ = link_entities([a, b])
+    assert len(entities) == 2
+
+
+def test_vowels_never_bring_doubled_letters_together() -> None:
+    # الجديدة keeps its two dals apart: it is not جدة
+    a = analysis("a", "وصل الوفد إلى جدة مساء أمس.", ("جدة", "LOC"))
+    b = analysis("b", "افتتح المعرض في الجديدة بالمغرب.", ("الجديدة", "LOC"))
+    entities, _ = link_entities([a, b])
+    assert len(entities) == 2
+
+
+def test_a_name_that_begins_like_a_clitic_keeps_its_first_letter() -> None:
+    a = analysis("a", "استقبل وليد الخريجي السفير. وقال يد إنه يرحب.",
+                 ("وليد الخريجي", "PER"), ("يد", "PER"))
+    b = analysis("b", "كرمت ليلى الأحمد الطالبات. وشكرت يلى الحضور.", ("ليلى", "PER"),
+                 ("يلى", "PER"))
+    entities, _ = link_entities([a, b])
+    assert {"وليد الخريجي", "ليلى"} <= {e.name for e in entities}
+    assert entity_of(entities, "وليد الخريجي") is not entity_of(entities, "يد")
+
+
+def test_a_place_inside_an_institution_name_sheds_its_clitic() -> None:
+    a = analysis("a", "تخرج في جامعة الملك عبدالعزيز بجدة ثم عاد إلى بجدة للعمل.",
+                 ("جامعة الملك عبدالعزيز بجدة", "ORG"), ("بجدة", "LOC"))
+    b = analysis("b", "وصل الوفد إلى جدة مساء أمس.", ("جدة", "LOC"))
+    entities, _ = link_entities([a, b])
+    jeddah = entity_of(entities, "جدة")
+    assert {(m.doc, m.text) for m in jeddah.mentions} == {("a", "بجدة"), ("b", "جدة")}
+
+
+def test_god_in_formulae_and_function_words_are_never_entities() -> None:
+    a = analysis("a", "قال رحمه الله إن الآلية جديدة، وأشار إليه الوزير أحمد العلي.",
+                 ("الله", "MISC"), ("الآلية", "MISC"), ("إليه", "PER"), ("أحمد العلي", "PER"))
+    entities, _ = link_entities([a])
+    assert [e.name for e in entities] == ["أحمد العلي"]

@@ -24,6 +24,36 @@ _FAMILY = fold("آل")
 _BUILT_IN_CLASSES = {"ج": "ج", "غ": "ج", "ق": "ج", "ك": "ج"}
 
 
+# Arab given names with fixed spellings that differ from each other only by a long vowel: their
+# skeleton keeps the vowels (محمد / محمود / حامد, سعد / سعيد / سعود, حسن / حسين / حسان).
+NATIVE_NAMES = frozenset(fold(w) for w in (
+    "محمد محمود حامد حمد أحمد حمود حميد حمدي حمدان "
+    "سعد سعيد سعود سعدي "
+    "حسن حسين حسان حسني "
+    "سالم سليم سلمان سليمان سلمى "
+    "عمر عمار عامر عمران "
+    "ناصر نصر نصير "
+    "جمال جميل جميلة "
+    "كريم كرم "
+    "عادل عدلي "
+    "راشد رشيد رشدي "
+    "ماجد مجيد مجدي "
+    "زايد زيد زياد "
+    "فهد فهيد "
+    "منصور منصر "
+    "خالد خلود "
+    "علي عليان علا "
+    "نايف نواف "
+    "صالح صلاح صليح "
+    "طلال طلل "
+    "عبيد عبد عابد "
+    "مريم مرام "
+    "هاني هناء هنا "
+    "نور نوري نورة "
+    "بدر بادر "
+    "سعدون سعدان").split())
+
+
 @lru_cache(maxsize=1)
 def letter_classes() -> dict[str, str]:
     """Letter -> representative of its transliteration class (the shipped table)."""
@@ -43,16 +73,21 @@ def letter_classes() -> dict[str, str]:
 def skeleton(word: str) -> str:
     """Consonant skeleton of one name word: شويجو and شويغو -> the same string.
 
-    Letters map to their class, a final ة/ه reads as ا (سورية/سوريا), inner long vowels drop
-    (فلادمير/فلاديمير) and doubled letters collapse (shadda written or not)."""
+    Letters map to their class, a final ة/ه reads as ا (سورية/سوريا), doubled letters
+    collapse (shadda written or not) and inner long vowels drop (فلادمير/فلاديمير), except in
+    common Arab given names, whose vowels tell them apart (`NATIVE_NAMES`)."""
     folded = fold(word)
+    native = folded in NATIVE_NAMES
     classes = letter_classes()
     folded = "".join(classes.get(c, c) for c in folded)
     if len(folded) > 2 and folded.endswith("ه"):
         folded = folded[:-1] + "ا"
-    inner = "".join(c for c in folded[1:-1] if c not in "اوي")
-    out = folded[:1] + inner + folded[-1:] if len(folded) > 1 else folded
-    return re.sub(r"(.)\1+", r"\1", out)
+    # Doubled letters collapse before the vowels drop, so letters a vowel kept apart stay two
+    # (الجديدة is not جدة); a native given name keeps its vowels (محمد is not محمود).
+    folded = re.sub(r"(.)\1+", r"\1", folded)
+    if native or len(folded) <= 2:
+        return folded
+    return folded[:1] + "".join(c for c in folded[1:-1] if c not in "اوي") + folded[-1:]
 
 
 def name_words(words: list[str]) -> list[str]:
@@ -110,6 +145,23 @@ def same_person_name(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if "بن" in a or "بن" in b:
         return False
     return len(long_) - len(short) == 1 and long_[1:] == short
+
+
+# Given names whose first letter is also a proclitic (و، ل، ب، ف، ك): the letter is the name's,
+# never a conjunction or preposition to cut (وليد is not و + يد, ليلى not ل + يلى).
+CLITIC_LETTER_NAMES = frozenset(fold(w) for w in (
+    "وليد وائل وجدي وديع وفاء وداد وسام وصفي وضاح وهيب وحيد وجيه وفيق وسيم ولاء وهبة "
+    "وهبي وصال وجدان وضحى وردة "
+    "ليلى لبنى لمى لينا لؤي لطفي لطيفة لقمان لبيب لميس لانا ليث لولوة لجين "
+    "بدر بكر بسام بشار بشير بشرى باسل باسم بلال بندر بدرية بهاء بثينة بسمة بتول برهان "
+    "فهد فيصل فاطمة فارس فراس فؤاد فادي فايز فواز فوزي فريد فتحي فرح فاروق فالح فلاح "
+    "فضل فهمي فيروز فدوى "
+    "كمال كريم كامل كاظم كنان كوثر كفاح كلثوم").split())
+
+
+def is_clitic_letter_name(word: str) -> bool:
+    """True for a given name whose first letter only looks like a proclitic (وليد, ليلى)."""
+    return fold(word) in CLITIC_LETTER_NAMES
 
 
 FEMININE_TITLE = re.compile(r"^(ال)?(رئيس|وزير|مدير|مستشار|نائب|متحدث|ناطق|سفير|أمين|امين|"

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from marsad.arabic.names import (
+    CLITIC_LETTER_NAMES,
     FEMININE_TITLE,
     gender_of_name,
     is_patronymic,
@@ -47,6 +48,11 @@ _DESCRIPTORS = frozenset(fold(w) for w in "تنظيم حركة جماعة وكا
 _NOT_ENTITIES = frozenset(fold(w) for w in (
     "ريال ريالا ريالات دولار دولارا دولارات يورو جنيه جنيها جنيهات درهم دراهم دينار دنانير "
     "ليرة ليرات روبل يوان روبية برميل براميل طن أطنان كيلومتر كيلومترات متر أمتار").split())
+# God in formulae (رحمه الله، إن شاء الله), function words and common nouns the NER tags as a
+# name of any type: never an entity.
+_NEVER_ENTITIES = frozenset(fold(w) for w in (
+    "الله اللهم لله بالله والله سبحانه تعالى إليه إليها عليه عليها لديه لديها آلية الآلية "
+    "آليه اليا").split())
 # Trailing words the NER glues to a name ("محمد بن نايف ولي ولي العهد").
 _TRAILING_TITLE = frozenset(fold(w) for w in "ولي العهد".split())
 # Names and abbreviations of one entity, beside titles.ALIAS_GROUPS (folded when built).
@@ -129,6 +135,8 @@ def _strip_clitic(surface: str, known: set[str], name_words: frozenset[str] = fr
     of the alias table (بالمملكة الأردنية الهاشمية), or, for a rest of two letters, a word of a
     multi-word name of the batch (لشي of شي جينبينغ)."""
     folded = fold(surface)
+    if folded.split(" ", 1)[0] in CLITIC_LETTER_NAMES:
+        return surface                       # وليد الخريجي, ليلى: not و/ل + a name
     for clitic in _PROCLITICS:
         rest_length = len(folded) - len(clitic)
         if not folded.startswith(clitic) or rest_length < 2:
@@ -201,12 +209,15 @@ class _Linker:
         self._orgs_by_last_word: dict[tuple[int, str], dict[int, _Cluster]] | None = None
         items = [(d, m) for d, a in enumerate(analyses)
                  for m in sorted(a.mentions, key=lambda m: (m.start, m.end))
-                 if not (m.type == "MISC" and fold(_clean(m.text)) in _NOT_ENTITIES)]
-        known = {fold(_clean(m.text)) for _, m in items}
-        in_names = {word for name in known if " " in name for word in name.split()}
-        known |= in_names                                    # بوتين of فلاديمير بوتين
-        # كيري of جون كيري is a name, not ك + يري (an NER fragment elsewhere)
-        self.items = [(d, m, _clean(m.text) if fold(_clean(m.text)) in in_names
+                 if not (m.type == "MISC" and fold(_clean(m.text)) in _NOT_ENTITIES)
+                 and fold(_clean(m.text)) not in _NEVER_ENTITIES]
+        alone = {fold(_clean(m.text)) for _, m in items}
+        in_names = {word for name in alone if " " in name for word in name.split()}
+        known = alone | in_names                             # بوتين of فلاديمير بوتين
+        # كيري of جون كيري is a name, not ك + يري (an NER fragment elsewhere); but a place
+        # بجدة of «جامعة الملك عبدالعزيز بجدة» is ب + جدة when جدة is a mention of its own
+        self.items = [(d, m, _clean(m.text) if fold(_clean(m.text)) in in_names and
+                       (m.type == "PER" or _strip_clitic(_clean(m.text), alone) == _clean(m.text))
                        else _strip_clitic(_clean(m.text), known, frozenset(in_names)))
                       for d, m in items]
         self.places = frozenset(_strip_article(s) for _, m, s in self.items if m.type == "LOC")

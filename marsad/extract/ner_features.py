@@ -16,6 +16,7 @@ from pathlib import Path
 from collections.abc import Iterator
 from typing import ClassVar
 
+from marsad.arabic.names import CLITIC_LETTER_NAMES
 from marsad.arabic.normalize import fold
 from marsad.arabic.tokens import Token, word_and_symbol_tokens
 
@@ -119,6 +120,8 @@ def mention_start(token: str, resources: Resources) -> int:
 
 
 def _strip_length(folded: str, resources: Resources) -> int:
+    if folded in CLITIC_LETTER_NAMES:
+        return 0                         # وليد, ليلى: the first letter is the name's
     whole = resources.count(folded)
     for prefix in _SPAN_PREFIXES:
         rest = folded[len(prefix):]
