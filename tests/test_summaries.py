@@ -143,6 +143,20 @@ def test_repair_opener_names_the_speaker_after_the_verb() -> None:
     assert repair_opener("وهو ما أكده الوزير.", "العمري") is None
 
 
+def test_repair_never_doubles_a_name_nor_misplaces_or_misgenders_it() -> None:
+    # the verb already has its subject, or an object: nothing to repair
+    assert repair_opener("وأوضح أنطوني مالكين أن الشركة ستتوسع.", "أنطوني مالكين") is None
+    assert repair_opener("واستطرد نوري المالكي قائلاً إن الوضع صعب.", "الشيخلي") is None
+    assert repair_opener("وأكد عدم نشر أي معلومات.", "فضل") is None
+    # the verb's gender must agree with the speaker's
+    assert repair_opener("وأوضحت أن الخطة جاهزة.", "أحمد عيد الحربي") is None
+    assert repair_opener("وأوضح أن الخطة جاهزة.", "فاطمة الزهراني") is None
+    assert repair_opener("وأوضحت أن الخطة جاهزة.", "فاطمة الزهراني") == \
+        "أوضحت فاطمة الزهراني أن الخطة جاهزة."
+    assert repair_opener("وأضاف قائلا إن الخطة جاهزة.", "سليم العمري") == \
+        "أضاف سليم العمري قائلا إن الخطة جاهزة."
+
+
 def test_unresolved_opener_is_repaired_with_the_quote_layers_speaker() -> None:
     doc = build_document(QUOTED, id="q", source="بترا")
     minister = build_entity("E1", "سليم العمري", [doc], aliases=["العمري"])

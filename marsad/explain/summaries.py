@@ -43,6 +43,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from marsad.arabic.names import FEMININE_TITLE, gender_of_name
 from marsad.arabic.normalize import fold
 from marsad.arabic.tokens import word_tokens
 from marsad.explain.compare import quantity_subject
@@ -264,9 +265,25 @@ def quote_speakers(quotes: Iterable[Quote], entities: Sequence[Entity]
     return out
 
 
+# What may follow a reporting verb whose subject was left in the previous sentence: a
+# complementiser, a preposition of the reported content, "saying", or punctuation. Anything
+# else is the verb's own subject (أوضح أنطوني مالكين، أكد فضل) or its object (أكد ضرورة):
+# naming the speaker there would double a name or put the wrong person in.
+_AFTER_OPENER = frozenset(fold(w) for w in (
+    "أن إن أنه إنه أنها إنها أنهم إنهم بأن بأنه بأنها إلى الى قائلا قائلة قائلين "
+    "في على").split())
+
+
+def _feminine_verb(folded_verb: str) -> bool:
+    bare = folded_verb[1:] if folded_verb[:1] in "وف" else folded_verb
+    return bare.endswith("ت") and bool(_OPENER_VERB.fullmatch(bare[:-1]))
+
+
 def repair_opener(sentence: str, speaker: str) -> str | None:
     """The sentence with the speaker named after its opening reporting verb ("وأضاف أن ..." ->
-    "أضاف سليم العمري أن ..."), or None when it does not open with one."""
+    "أضاف سليم العمري أن ..."), or None when it does not open with one, when the verb already
+    has a subject or an object (naming the speaker would double a name or misplace it), or when
+    the verb's gender (أوضحت) does not agree with the speaker's (a female name or title)."""
     tokens = word_tokens(sentence)
     position = 1 if tokens and fold(tokens[0].text) in ("كما", "وكما") else 0
     if len(tokens) <= position:
@@ -275,8 +292,20 @@ def repair_opener(sentence: str, speaker: str) -> str | None:
     folded = fold(verb.text)
     if not _OPENER_VERB.fullmatch(folded):
         return None
+    rest = sentence[verb.end:]
+    following = tokens[position + 1] if len(tokens) > position + 1 else None
+    if following is not None and fold(following.text) not in _AFTER_OPENER and \
+            not rest[:following.start - verb.end].strip(" \u200f"):
+        return None                      # the next word is the verb's subject or object
+    speaker_words = speaker.split()
+    if not speaker_words or fold(speaker_words[0]) in {fold(t.text) for t in tokens[:8]}:
+        return None                      # the speaker is already named: never a double name
+    female = gender_of_name(speaker_words[0]) == "f" or \
+        bool(FEMININE_TITLE.match(fold(speaker_words[0])))
+    if _feminine_verb(folded) != female:
+        return None                      # أوضحت with a man's name, أوضح with a woman's
     bare = verb.text[1:] if folded[0] in "وف" and _OPENER_VERB.fullmatch(folded[1:]) else verb.text
-    return f"{bare} {speaker}{sentence[verb.end:]}"
+    return f"{bare} {speaker}{rest}"
 
 
 def _repaired(records: Sequence[_Sentence], texts: Mapping[str, str],
