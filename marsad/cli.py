@@ -229,12 +229,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"the web app needs a package that is not installed ({exc.name})",
                          "reinstall marsad (pip install -e .): fastapi, uvicorn and jinja2 are its dependencies") from None
     token = args.token or os.environ.get("MARSAD_TOKEN") or None
-    app = create_app(args.db, token=token, settings=_settings(args))
+    settings = _settings(args)
+    app = create_app(args.db, token=token, settings=settings)     # checks the store now
     writes = "on (POST /api/articles with the token)" if token else "off (no token)"
+    workers = f", {args.workers} worker processes" if args.workers > 1 else ""
     _say(args, f"marsad: serving {args.db} on http://{args.host}:{args.port}/ "
-               f"(API docs /docs; writes {writes})")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet
-                else "info", access_log=not args.quiet, server_header=False)
+               f"(API docs /docs; writes {writes}{workers})")
+    options = dict(host=args.host, port=args.port, log_level="warning" if args.quiet
+                   else "info", access_log=not args.quiet, server_header=False)
+    if args.workers > 1:
+        from marsad.web import asgi
+        os.environ[asgi.ENV_DB] = str(Path(args.db).resolve())
+        os.environ[asgi.ENV_TOKEN] = token or ""
+        os.environ[asgi.ENV_SETTINGS] = asgi.settings_to_env(settings)
+        uvicorn.run("marsad.web.asgi:app", factory=True, workers=args.workers, **options)
+    else:
+        uvicorn.run(app, **options)
     return EXIT_OK
 
 
@@ -350,6 +360,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (127.0.0.1: this machine only)")
     p.add_argument("--port", type=_positive, default=8000, help="port (8000)")
+    p.add_argument("--workers", type=_positive, default=1, metavar="N",
+                   help="serve from N processes (default 1; one per core for many users)")
     p.add_argument("--token", metavar="T", help="allow writes (POST /api/articles) with "
                    "`Authorization: Bearer T` (or set MARSAD_TOKEN); none: writes are off")
     common(p)

@@ -253,6 +253,9 @@ def test_writes_need_the_token_and_a_small_body(tmp_path: Path, store_path: Path
     _error(client.post("/api/articles", json={"articles": [article]},
                        headers={"Authorization": "Bearer wrong"}), 401, "E_AUTH")
     auth = {"Authorization": f"Bearer {TOKEN}"}
+    day = "2025-10-17"
+    before = client.get("/", params={"since": day}).text       # cached, and pooled
+    assert "مطار الجوف" not in before and client.get("/api/documents/posted-1").status_code == 404
     _error(client.post("/api/articles", content=b"{not json", headers=auth), 422, "E_JSON")
     _error(client.post("/api/articles", json={"articles": "x"}, headers=auth), 422, "E_JSON")
     big = {"articles": [dict(article, text=article["text"] * 200)]}
@@ -270,6 +273,8 @@ def test_writes_need_the_token_and_a_small_body(tmp_path: Path, store_path: Path
     assert result["rejected"][0]["code"] == "E_EMPTY"
     posted = client.get("/api/documents/posted-1").json()
     assert posted["source_name"] == "عكاظ" and posted["event"]
+    # the home page's cache and the reused connections see the write at once
+    assert "مطار الجوف" in client.get("/", params={"since": day}).text
     again = client.post("/api/articles", json=[article], headers=auth).json()
     assert again["added"] == 0 and again["unchanged"] == 1
 

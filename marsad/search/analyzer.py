@@ -17,6 +17,7 @@ that word above those with only `إرهاب`, and still finds them.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,13 +52,28 @@ def _terms_of(token: str) -> tuple[str, str]:
     return word, stem(token) or word
 
 
-def analyse(text: str) -> list[Term]:
-    """The terms of `text`, in reading order, with their offsets into `text`."""
+def analyse(text: str, needles: frozenset[str] | None = None) -> list[Term]:
+    """The terms of `text`, in reading order, with their offsets into `text`.
+
+    With `needles` (folded strings of two letters or more: a query's words, stems and
+    prefixes, see `needles_of`), only the words that contain one of them are analysed; every
+    other word gets its folded form as both terms, which can never equal a needle nor start
+    with one (a term is a part of its folded word, so a word without the needle has no term
+    with it). Snippets use this: the same matches as a full analysis, at the cost of a
+    substring test per word."""
     tokens = word_tokens(text)
     out: list[Term] = []
+    folded_words, wanted = (_prefilter(tokens, needles) if needles is not None
+                            else (None, None))
     i = 0
     while i < len(tokens):
         token = tokens[i]
+        if wanted is not None and i not in wanted:
+            folded = folded_words[i]
+            if folded:                     # (a bare tatweel gives no term, as below)
+                out.append(Term(token.start, token.end, folded, folded))
+            i += 1
+            continue
         word, stemmed = _terms_of(token.text)
         if word in _JOINING and i + 1 < len(tokens):
             following = tokens[i + 1]
@@ -71,6 +87,34 @@ def analyse(text: str) -> list[Term]:
             out.append(Term(token.start, token.end, word, stemmed))
         i += 1
     return out
+
+
+def _prefilter(tokens: list, needles: frozenset[str]) -> tuple[list[str], set[int]]:
+    """The folded form of every token (one `fold` over them all) and the indexes of the tokens
+    that contain a needle or a joining word (found with `str.find` over the joined text)."""
+    joined = fold("\n".join(t.text for t in tokens))
+    folded = joined.split("\n")
+    if len(folded) != len(tokens):          # a token with a newline in it: fold one by one
+        folded = [fold(t.text) for t in tokens]
+        joined = "\n".join(folded)
+    starts, at = [], 0
+    for word in folded:
+        starts.append(at)
+        at += len(word) + 1
+    wanted: set[int] = set()
+    for needle in (*needles, *_JOINING):
+        at = joined.find(needle)
+        while at >= 0:
+            wanted.add(bisect_right(starts, at) - 1)
+            at = joined.find(needle, at + 1)
+    return folded, wanted
+
+
+def needles_of(terms: frozenset[str]) -> frozenset[str]:
+    """What the folded form of a word with one of `terms` contains: the term itself, or, for
+    a stem that ends in ه, the same with ت (the stem gives جهه for جهته: a feminine ending
+    restored before a suffix)."""
+    return terms | {t[:-1] + "ت" for t in terms if t.endswith("ه") and len(t) > 2}
 
 
 def index_fields(text: str) -> tuple[str, str]:

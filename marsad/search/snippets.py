@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from marsad.arabic.normalize import fold
-from marsad.search.analyzer import Term, analyse
+from marsad.search.analyzer import Term, analyse, needles_of
 
 WINDOW_TERMS = 30          # words in a snippet
 REGION_CHARS = 600         # characters analysed around the best cluster of query terms
@@ -27,6 +27,15 @@ class Matcher:
     words: frozenset[str]
     stems: frozenset[str]
     prefixes: tuple[str, ...]
+
+    @property
+    def needles(self) -> frozenset[str] | None:
+        """What a matching word's folded form must contain (None: no cheap test applies,
+        because a one-letter term would be in almost every word)."""
+        needles = self.words | self.stems | frozenset(self.prefixes)
+        if not needles or min(map(len, needles)) < 2:
+            return None
+        return needles_of(needles)
 
     def key(self, term: Term) -> str | None:
         """The query term `term` matches (for counting distinct matches), or None."""
@@ -46,7 +55,8 @@ def matcher(words: Iterable[str], stems: Iterable[str], prefixes: Iterable[str])
 
 def highlights(text: str, match: Matcher) -> tuple[tuple[int, int], ...]:
     """Spans of `text` that match (a title's highlights)."""
-    return tuple((t.start, t.end) for t in analyse(text) if match.key(t) is not None)
+    return tuple((t.start, t.end) for t in analyse(text, match.needles)
+                 if match.key(t) is not None)
 
 
 def _region(text: str, match: Matcher) -> tuple[int, int]:
@@ -91,7 +101,7 @@ def snippet(text: str, match: Matcher, width: int = WINDOW_TERMS
     where the query terms cluster."""
     region_start, region_end = _region(text, match)
     terms = [Term(t.start + region_start, t.end + region_start, t.word, t.stem)
-             for t in analyse(text[region_start:region_end])]
+             for t in analyse(text[region_start:region_end], match.needles)]
     if not terms:
         return " ".join(text[:200].split()), ()
     keys = [match.key(t) for t in terms]

@@ -70,6 +70,25 @@ def _outlets(store: Store) -> list[dict[str, Any]]:
 
 
 # ----------------------------------------------------------------------------- home
+def _ranked_period(browse: Browse, f: Filters) -> tuple[list, list, list, dict[str, int]]:
+    """The home page's lists for a period: multi-article stories ranked by outlets, single
+    news articles, opinion columns, and the counts (cached until the store changes)."""
+    events = browse.period_events(f)
+    stories = sorted({ev["story"] for ev in events if ev["story"] is not None})
+    ranked = render.rank_period(events, browse.story_titles(stories))
+    singles = [item for item in ranked if item.documents == 1 and len(item.events) == 1]
+    render.classify_singles(singles[:HOME_FOLDED * 2],
+                            browse.single_articles([item.events[0]["number"]
+                                                    for item in singles[:HOME_FOLDED * 2]]))
+    main = [item for item in ranked if item.documents > 1 or len(item.events) > 1]
+    opinion = [item for item in singles if item.opinion]
+    news_singles = [item for item in singles if not item.opinion]
+    counts = {"stories": len(ranked), "events": len(events),
+              "documents": sum(int(ev["documents"] or 0) for ev in events),
+              "outlets": len({name for item in ranked for name in item.outlets})}
+    return main, news_singles, opinion, counts
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, since: str | None = Query(None), until: str | None = Query(None),
          source: str | None = Query(None), store: Store = Depends(open_store)) -> HTMLResponse:
@@ -91,19 +110,8 @@ def home(request: Request, since: str | None = Query(None), until: str | None = 
                                       f"{request.app.state.limits.max_period_days} days",
                                       "choose a shorter period")
     f = params.filters(store, since=since_day, until=until_day, source=source)
-    events = browse.period_events(f)
-    stories = sorted({ev["story"] for ev in events if ev["story"] is not None})
-    ranked = render.rank_period(events, browse.story_titles(stories))
-    singles = [item for item in ranked if item.documents == 1 and len(item.events) == 1]
-    render.classify_singles(singles[:HOME_FOLDED * 2],
-                            browse.single_articles([item.events[0]["number"]
-                                                    for item in singles[:HOME_FOLDED * 2]]))
-    main = [item for item in ranked if item.documents > 1 or len(item.events) > 1]
-    opinion = [item for item in singles if item.opinion]
-    news_singles = [item for item in singles if not item.opinion]
-    counts = {"stories": len(ranked), "events": len(events),
-              "documents": sum(int(ev["documents"] or 0) for ev in events),
-              "outlets": len({name for item in ranked for name in item.outlets})}
+    main, news_singles, opinion, counts = request.app.state.cache.get_or_make(
+        ("home", since_day, until_day, f.sources), lambda: _ranked_period(browse, f))
     return _page("home.html", request, main=main[:HOME_ITEMS], more=main[HOME_ITEMS:],
                  singles=news_singles[:HOME_FOLDED], singles_total=len(news_singles),
                  opinion=opinion[:HOME_FOLDED], opinion_total=len(opinion), counts=counts,
