@@ -148,6 +148,7 @@ def test_repair_never_doubles_a_name_nor_misplaces_or_misgenders_it() -> None:
     assert repair_opener("وأوضح أنطوني مالكين أن الشركة ستتوسع.", "أنطوني مالكين") is None
     assert repair_opener("واستطرد نوري المالكي قائلاً إن الوضع صعب.", "الشيخلي") is None
     assert repair_opener("وأكد عدم نشر أي معلومات.", "فضل") is None
+    assert repair_opener('وقال "داود": «هذه التوسعة من الأولويات».', "هايل داود") is None
     # the verb's gender must agree with the speaker's
     assert repair_opener("وأوضحت أن الخطة جاهزة.", "أحمد عيد الحربي") is None
     assert repair_opener("وأوضح أن الخطة جاهزة.", "فاطمة الزهراني") is None

@@ -298,7 +298,9 @@ def repair_opener(sentence: str, speaker: str) -> str | None:
             not rest[:following.start - verb.end].strip(" \u200f"):
         return None                      # the next word is the verb's subject or object
     speaker_words = speaker.split()
-    if not speaker_words or fold(speaker_words[0]) in {fold(t.text) for t in tokens[:8]}:
+    opening = {fold(t.text) for t in tokens[position + 1:position + 9]}
+    if not speaker_words or any(fold(w) in opening for w in speaker_words
+                                if len(fold(w)) > 2 or w is speaker_words[0]):
         return None                      # the speaker is already named: never a double name
     female = gender_of_name(speaker_words[0]) == "f" or \
         bool(FEMININE_TITLE.match(fold(speaker_words[0])))
