@@ -358,3 +358,11 @@ def test_export_parquet_download(client: TestClient) -> None:
 def test_export_bad_parameters(client: TestClient, path: str, params: dict, name: str) -> None:
     error = _error(client.get(path, params=params), 422, "E_USAGE")
     assert name in error["message"]
+
+
+def test_search_filters_by_language(client: TestClient) -> None:
+    found = client.get("/api/search", params={"q": "شويغو", "language": "ar"}).json()
+    none = client.get("/api/search", params={"q": "شويغو", "language": "en"}).json()
+    assert none["total"] == 0 and found["total"] >= 1
+    assert all(hit["language"] == "ar" for hit in found["hits"])
+    _error(client.get("/api/search", params={"q": "الجسر", "language": "<x>"}), 422, "E_USAGE")

@@ -248,13 +248,14 @@ def search(request: Request, q: str = Query(..., description="the query"),
            since: str | None = SINCE, until: str | None = UNTIL, source: str | None = SOURCE,
            story: str | None = STORY, event: str | None = EVENT, entity: str | None = ENTITY,
            sort: str = Query("relevance", pattern="^(relevance|date)$"),
+           language: str | None = Query(None, description="articles in this language (ar)"),
            limit: int | None = LIMIT, offset: int | None = OFFSET,
            store: Store = Depends(open_store)) -> dict[str, Any]:
     limits = _limits(request)
     lim, off = params.page(limits, limit, offset)
     results = run_search(store, limits, q, since=since, until=until, source=source,
                          story=story, event=event, entity=entity, sort=sort, limit=lim,
-                         offset=off)
+                         offset=off, language=language)
     return results.as_dict()
 
 

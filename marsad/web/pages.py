@@ -225,6 +225,7 @@ def search_page(request: Request, q: str | None = Query(None), since: str | None
                 until: str | None = Query(None), source: str | None = Query(None),
                 entity: str | None = Query(None), event: str | None = Query(None),
                 story: str | None = Query(None), sort: str = Query("relevance"),
+                language: str | None = Query(None),
                 offset: int = Query(0, ge=0, le=10_000),
                 store: Store = Depends(open_store)) -> HTMLResponse:
     results, problem = None, None
@@ -232,7 +233,7 @@ def search_page(request: Request, q: str | None = Query(None), since: str | None
         try:
             results = run_search(store, request.app.state.limits, q, since=since, until=until,
                                  source=source, entity=entity, event=event, story=story,
-                                 sort=sort, limit=20, offset=offset)
+                                 sort=sort, limit=20, offset=offset, language=language)
         except SearchUnavailable as exc:
             problem = exc.message
     snippets = {hit["id"]: Markup(snippet_html(hit["snippet"] or "", hit["highlights"]))
@@ -240,7 +241,8 @@ def search_page(request: Request, q: str | None = Query(None), since: str | None
     return _page("search.html", request, q=q or "", results=results, snippets=snippets,
                  problem=problem, since=since or "", until=until or "", source=source or "",
                  sort=sort, offset=offset, outlets=_outlets(store),
-                 filters={"entity": entity, "event": event, "story": story})
+                 filters={"entity": entity, "event": event, "story": story,
+                          "language": language})
 
 
 # ----------------------------------------------------------------------------- docs

@@ -54,7 +54,7 @@ def snippet_html(snippet: str, highlights: Any) -> str:
 def run_search(store: Store, limits: params.Limits, q: str, *, since: str | None = None,
                until: str | None = None, source: str | None = None, story: str | None = None,
                event: str | None = None, entity: str | None = None, sort: str = "relevance",
-               limit: int = 20, offset: int = 0) -> WebResults:
+               limit: int = 20, offset: int = 0, language: str | None = None) -> WebResults:
     text = " ".join((q or "").split())
     if not text:
         raise params.BadParameter("q", "the query is empty", "type some words to search for")
@@ -63,6 +63,11 @@ def run_search(store: Store, limits: params.Limits, q: str, *, since: str | None
     if sort not in ("relevance", "date"):
         raise params.BadParameter("sort", f"{sort[:20]!r} is neither relevance nor date")
     first, last = params.day("since", since), params.day("until", until)
+    language = (language or "").strip().lower() or None
+    if language is not None and not (language.isascii() and language.isalpha()
+                                     and 2 <= len(language) <= 3):
+        raise params.BadParameter("language", f"{language[:20]!r} is not a language code",
+                                  "an ISO 639-1 code such as ar or en")
     for name, value, prefix in (("story", story, "S"), ("event", event, "V"),
                                 ("entity", entity, "E")):
         if value:
@@ -75,7 +80,7 @@ def run_search(store: Store, limits: params.Limits, q: str, *, since: str | None
     query = SearchQuery(text, limit=limit, offset=offset,
                         sources=spellings(source.strip()) if source and source.strip() else (),
                         since=first, until=last, entity=entity or None, event=event or None,
-                        story=story or None, sort=sort)
+                        story=story or None, sort=sort, language=language)
     results = search(store, query)
     hits = []
     for hit in results.hits:
