@@ -366,3 +366,13 @@ def test_search_filters_by_language(client: TestClient) -> None:
     assert none["total"] == 0 and found["total"] >= 1
     assert all(hit["language"] == "ar" for hit in found["hits"])
     _error(client.get("/api/search", params={"q": "الجسر", "language": "<x>"}), 422, "E_USAGE")
+
+
+def test_search_results_grouped_by_event(client: TestClient) -> None:
+    body = client.get("/api/search", params={"q": "شويغو"}).json()
+    assert [i for g in body["groups"] for i in g["hits"]] == [h["id"] for h in body["hits"]]
+    events = [g["event"] for g in body["groups"] if g["event"]]
+    assert len(events) == len(set(events))
+    page = client.get("/search", params={"q": "شويغو", "group": "event"})
+    assert page.status_code == 200 and 'class="hit-group card"' in page.text
+    assert all(f"/article/{quote(h['id'], safe='')}" in page.text for h in body["hits"])

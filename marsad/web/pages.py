@@ -226,6 +226,7 @@ def search_page(request: Request, q: str | None = Query(None), since: str | None
                 entity: str | None = Query(None), event: str | None = Query(None),
                 story: str | None = Query(None), sort: str = Query("relevance"),
                 language: str | None = Query(None),
+                group: str = Query("", pattern="^(|event)$"),
                 offset: int = Query(0, ge=0, le=10_000),
                 store: Store = Depends(open_store)) -> HTMLResponse:
     results, problem = None, None
@@ -240,7 +241,8 @@ def search_page(request: Request, q: str | None = Query(None), since: str | None
                 for hit in (results.hits if results else [])}
     return _page("search.html", request, q=q or "", results=results, snippets=snippets,
                  problem=problem, since=since or "", until=until or "", source=source or "",
-                 sort=sort, offset=offset, outlets=_outlets(store),
+                 sort=sort, offset=offset, outlets=_outlets(store), group=group,
+                 by_id={hit["id"]: hit for hit in (results.hits if results else [])},
                  filters={"entity": entity, "event": event, "story": story,
                           "language": language})
 

@@ -30,10 +30,12 @@ class WebResults:
     facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     expansions: list[Any] = field(default_factory=list)
     took_ms: float = 0.0
+    groups: list[dict[str, Any]] = field(default_factory=list)   # hits of a page by event
 
     def as_dict(self) -> dict[str, Any]:
         return {"query": self.query, "total": self.total, "hits": self.hits,
-                "facets": self.facets, "expansions": self.expansions, "took_ms": self.took_ms}
+                "groups": self.groups, "facets": self.facets, "expansions": self.expansions,
+                "took_ms": self.took_ms}
 
 
 def snippet_html(snippet: str, highlights: Any) -> str:
@@ -95,5 +97,8 @@ def run_search(store: Store, limits: params.Limits, q: str, *, since: str | None
                       **({"name": outlet_name(value)} if name in ("source", "sources") else {})}
                      for value, count in values]
               for name, values in (results.facets or {}).items()}
+    from marsad.search import group_by_event
+    groups = [{"event": event, "hits": [hit.id for hit in members]}
+              for event, members in group_by_event(results)]
     return WebResults(text, results.total, hits, facets, list(results.expansions or ()),
-                      round(float(results.took_ms or 0.0), 2))
+                      round(float(results.took_ms or 0.0), 2), groups)
