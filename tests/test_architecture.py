@@ -20,7 +20,8 @@ ALLOWED: dict[str, set[str]] = {
     "group": BASE | {"arabic"},
     "explain": BASE | {"arabic", "group"},
     "store": {"types", "errors"},
-    "export": BASE | {"arabic", "store"},
+    # export shows outlets by their Arabic names (the registry in ingest.outlets), as web does
+    "export": BASE | {"arabic", "ingest", "store"},
     "refresh": BASE | {"arabic", "extract", "group", "explain", "store", "export"},
     "search": BASE | {"arabic", "extract", "group", "store"},
     "pipeline": BASE | {"arabic", "ingest", "extract", "group", "explain", "store", "refresh",
