@@ -283,3 +283,15 @@ def test_says_the_same_needs_every_shared_figure_to_agree_and_lets_facts_lower_t
     # A shared name alone does not lower the bar.
     assert not _says_the_same(SAME_FACTS, {}, {}, True)
     assert _says_the_same(SAME_THING, {}, {})
+
+
+def test_a_speaker_described_by_role_is_named_but_not_a_clause() -> None:
+    from marsad.explain.summaries import quote_speakers
+    text = ("وقال مصدر أمني إن الطريق مفتوح أمام المسافرين. "
+            "وأكد فضل عدم نشر اسمه أن الخدمات متاحة للجميع في المنافذ.")
+    doc = build_document(text, id="s")
+    role = build_quote("Q1", doc, "الطريق مفتوح أمام المسافرين", speaker_text="مصدر أمني")
+    clause = build_quote("Q2", doc, "الخدمات متاحة للجميع في المنافذ",
+                         speaker_text="فضل عدم نشر")
+    named = quote_speakers([role, clause], [])
+    assert [name for _, name in named["s"]] == ["مصدر أمني"]

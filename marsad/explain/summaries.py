@@ -247,6 +247,23 @@ _DANGLING = {"الي", "لـ", "ل", "في", "من", "عن", "علي", "ان", "
 _OPENER_VERB = re.compile(rf"[وف]?(?:{_CUE}|(?:تابع|استطرد|اردف|مضي|ختم)(?:ت)?)")
 
 
+# Heads of a speaker described, not named ("مصدر أمني", "مسؤول كبير", "وزير الخارجية"): a
+# speaker text that starts otherwise ("فضل عدم نشر اسمه": preferred not to be named) is not
+# put in a summary sentence.
+_ROLE_HEADS = frozenset(fold(w) for w in (
+    "مصدر مصادر مسؤول مسئول مسؤولة وزير وزيرة رئيس رئيسة مدير مديرة متحدث متحدثة ناطق "
+    "ناطقة سفير سفيرة أمين أمينة نائب نائبة قائد محافظ عضو عضوة مستشار مستشارة مندوب ممثل "
+    "مساعد خبير خبيرة شاهد مواطن مواطنة والد والدة شقيق مالك صاحب").split())
+_NOT_IN_A_NAME = frozenset(fold(w) for w in "عدم نشر اسمه اسمها ذكر".split())
+
+
+def _names_a_speaker(words: Sequence[str]) -> bool:
+    folded = [fold(w) for w in words]
+    if any(w in _NOT_IN_A_NAME for w in folded):
+        return False
+    return folded[0].startswith("ال") or folded[0] in _ROLE_HEADS
+
+
 def quote_speakers(quotes: Iterable[Quote], entities: Sequence[Entity]
                    ) -> dict[str, list[tuple[int, str]]]:
     """Per document: (quote start, speaker's name) for quotes whose speaker can be named."""
@@ -258,7 +275,8 @@ def quote_speakers(quotes: Iterable[Quote], entities: Sequence[Entity]
             words = quote.speaker_text.split()
             # A title as the article wrote it ("المتحدث", "وزير الخارجية") reads fine; a clause
             # cut at a preposition ("وزير الخارجية الروسي إلى") does not.
-            if len(words) <= 5 and fold(words[-1]) not in _DANGLING:
+            if len(words) <= 5 and fold(words[-1]) not in _DANGLING and \
+                    _names_a_speaker(words):
                 name = quote.speaker_text
         if name is not None:
             out.setdefault(quote.doc, []).append((quote.start, name))
