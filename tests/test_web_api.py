@@ -376,3 +376,52 @@ def test_search_results_grouped_by_event(client: TestClient) -> None:
     page = client.get("/search", params={"q": "شويغو", "group": "event"})
     assert page.status_code == 200 and 'class="hit-group card"' in page.text
     assert all(f"/article/{quote(h['id'], safe='')}" in page.text for h in body["hits"])
+
+
+def test_pages_answer_whole_while_an_ingest_writes(tmp_path: Path, store_path: Path) -> None:
+    """An ingest in another thread writes 12 articles while the API and pages are read over and
+    over: every answer is 200, every article read is whole (its text is the one written, its
+    sentences cover it), and at the end everything written is served."""
+    import hashlib
+    import shutil
+    import threading
+
+    from marsad.api import ingest_records
+    db = tmp_path / "busy.sqlite"
+    shutil.copy(store_path, db)
+    client = TestClient(create_app(db), raise_server_exceptions=False)
+    texts = {f"busy-{n}": (f"أعلنت وزارة الصحة اليوم افتتاح المركز رقم {n} في مدينة جدة. "
+                           f"وقال المتحدث إن المركز {n} سيخدم آلاف المراجعين كل شهر.")
+             for n in range(12)}
+    done = threading.Event()
+    failures: list[str] = []
+
+    def write() -> None:
+        try:
+            for doc_id, text in texts.items():
+                ingest_records([{"id": doc_id, "source": "okaz", "text": text,
+                                 "published": "2025-10-18", "title": f"مركز {doc_id}"}], db)
+        except Exception as exc:            # noqa: BLE001 - reported by the test
+            failures.append(repr(exc))
+        finally:
+            done.set()
+    writer = threading.Thread(target=write)
+    writer.start()
+    reads = 0
+    while not done.is_set() or reads < 20:
+        for path in ("/", "/?since=2025-10-18", "/api/documents?since=2025-10-18",
+                     "/api/events?since=2025-10-18", "/api/search?q=المركز"):
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.text[:300])
+        listed = client.get("/api/documents", params={"since": "2025-10-18",
+                                                       "limit": 100}).json()["items"]
+        for item in listed:
+            doc = client.get(f"/api/documents/{item['id']}").json()
+            assert hashlib.sha1(doc["text"].encode()).hexdigest() == \
+                hashlib.sha1(texts[item["id"]].encode()).hexdigest()
+            assert doc["sentences"] and doc["sentences"][-1]["end"] <= len(doc["text"])
+        reads += 1
+    writer.join()
+    assert not failures
+    final = client.get("/api/documents", params={"since": "2025-10-18", "limit": 100}).json()
+    assert final["total"] == len(texts)
