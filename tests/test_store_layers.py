@@ -251,6 +251,38 @@ def test_two_ingests_at_once_end_as_if_run_one_after_the_other(tmp_path: Path) -
     assert _without_generator(together) == _without_generator(sequential)
 
 
+def test_reports_read_while_an_ingest_writes_are_whole(tmp_path: Path) -> None:
+    """`report` beside a running ingest: every report is a valid analysis file whose articles
+    are whole (each with its sentences and its text), never half written."""
+    import time
+    files = sorted(DEMO.iterdir())
+    db = tmp_path / "busy.sqlite"
+    process = _ingest_process(files, db)
+    reports, seen = 0, set()
+    deadline = time.monotonic() + 300
+    while process.poll() is None and time.monotonic() < deadline:
+        if not db.exists():
+            time.sleep(0.05)
+            continue
+        try:
+            store = Store(db, readonly=True)
+        except Exception:                    # noqa: BLE001 - the schema is being created
+            time.sleep(0.05)
+            continue
+        with store:
+            out = tmp_path / f"report-{reports}.json"
+            write_store_json(store, out)
+        data = json.loads(out.read_text(encoding="utf-8"))
+        assert validate(data) == [], reports
+        for doc in data["documents"]:
+            assert doc["text"] and doc["sentences"], doc["id"]
+            assert doc["sentences"][-1][1] <= len(doc["text"])          # [start, end]
+        seen.add(len(data["documents"]))
+        reports += 1
+    assert process.wait(timeout=60) == 0
+    assert reports >= 2 and len(seen) >= 2, (reports, seen)   # it did read mid-ingest
+
+
 def test_a_killed_ingest_is_completed_by_the_next_run(tmp_path: Path) -> None:
     """kill -9 in the middle of an ingest: the store opens intact, every article is whole or
     absent, and the next ingest ends in the state of an uninterrupted run."""
