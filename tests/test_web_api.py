@@ -279,6 +279,18 @@ def test_writes_need_the_token_and_a_small_body(tmp_path: Path, store_path: Path
     assert again["added"] == 0 and again["unchanged"] == 1
 
 
+def test_search_before_the_index_exists_is_503_not_500(tmp_path: Path, store_path: Path) -> None:
+    import shutil
+    db = tmp_path / "noindex.sqlite"
+    shutil.copy(store_path, db)
+    client = TestClient(create_app(db), raise_server_exceptions=False)
+    from marsad.store import Store
+    with Store(db) as writer, writer.writer_lock():      # an ingest is busy: no index yet
+        error = _error(client.get("/api/search", params={"q": "شويغو"}), 503, "E_UNAVAILABLE")
+        assert "index" in error["message"] and error["hint"]
+    assert client.get("/api/search", params={"q": "شويغو"}).status_code == 200   # built now
+
+
 def test_the_server_needs_a_store(tmp_path: Path) -> None:
     from marsad.errors import StoreError
     with pytest.raises(StoreError):
@@ -389,6 +401,7 @@ def test_pages_answer_whole_while_an_ingest_writes(tmp_path: Path, store_path: P
     from marsad.api import ingest_records
     db = tmp_path / "busy.sqlite"
     shutil.copy(store_path, db)
+    shutil.copytree(f"{store_path}.search", f"{db}.search")       # the store with its index
     client = TestClient(create_app(db), raise_server_exceptions=False)
     texts = {f"busy-{n}": (f"أعلنت وزارة الصحة اليوم افتتاح المركز رقم {n} في مدينة جدة. "
                            f"وقال المتحدث إن المركز {n} سيخدم آلاف المراجعين كل شهر.")

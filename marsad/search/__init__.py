@@ -63,7 +63,16 @@ def search(store: Store | str | Path, query: SearchQuery) -> SearchResults:
                 if free:
                     catch_up(store, index)
     if not index.exists():
-        raise StoreError(f"{store.path}: no search index yet",
-                         f"run `marsad search` once where {store.path} can be written, or "
-                         "`marsad ingest`, to build it")
+        raise IndexNotReady(f"{store.path}: no search index yet (a running ingest builds it "
+                            "when its articles are placed)",
+                            f"try again when the ingest has finished, or run `marsad search` "
+                            f"once where {store.path} can be written, or `marsad ingest`")
     return run(store, index, query)
+
+
+class IndexNotReady(StoreError):
+    """No search index to read yet (HTTP 503: the server is fine, come back later)."""
+
+    code = "E_UNAVAILABLE"
+    http_status = 503
+
