@@ -46,6 +46,10 @@ from marsad.types import (Comparison, DocumentAnalysis, Entity, Event, Mention, 
 
 CHUNK_ARTICLES = 2000       # articles per refresh transaction (memory stays flat)
 STORY_DOCUMENTS = 300       # a story's summary/comparison reads at most its newest articles
+# An event's summary and comparison read at most its first EVENT_HEAD articles (the first
+# reports) and its newest EVENT_TAIL: a flood of one template (10,000 articles in one event)
+# would otherwise be summarised whole again at every chunk that touches it.
+EVENT_HEAD, EVENT_TAIL = 100, 200
 
 Progress = Callable[[Iterable, str], Iterable]
 
@@ -438,17 +442,18 @@ class _Context:
         from marsad.export.json_contract import comparison_to_dict, summary_to_dict
         try:
             compared: dict | None = {c.event: c for c in compare_events(
-                events, [], self.analyses, self.entities, self.quotes)}
+                [_capped(e) for e in events], [], self.analyses, self.entities, self.quotes)}
         except MarsadError:
             raise
         except Exception:  # noqa: BLE001 - retried one event at a time below
             compared = None
         for event in events:
             summary = self._guarded(f"event {event.id}", "summaries", lambda: summarize_event(
-                event, self.analyses, settings, speakers=self.speakers))
+                _capped(event), self.analyses, settings, speakers=self.speakers))
             comparison = compared.get(event.id) if compared is not None else self._guarded(
                 f"event {event.id}", "comparisons",
-                lambda: compare_event(event, self.analyses, self.entities, self.quotes))
+                lambda: compare_event(_capped(event), self.analyses, self.entities,
+                                      self.quotes))
             self.store.write_summary(event.id, summary,
                                      summary_to_dict(summary) if summary else None, self.seq_of)
             self.store.write_comparison(event.id, comparison,
@@ -469,6 +474,13 @@ class _Context:
         self.store.write_comparison(story.id, comparison,
                                     comparison_to_dict(comparison) if comparison else None,
                                     _findings(comparison))
+
+
+def _capped(event: Event) -> Event:
+    """The event with only the articles its summary and comparison read (see EVENT_HEAD)."""
+    if len(event.documents) <= EVENT_HEAD + EVENT_TAIL:
+        return event
+    return replace(event, documents=event.documents[:EVENT_HEAD] + event.documents[-EVENT_TAIL:])
 
 
 def _json_list(values: Iterable[int]) -> str:
