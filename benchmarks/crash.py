@@ -340,6 +340,10 @@ def differences(reference: dict[str, list[tuple]], other: dict[str, list[tuple]]
             only_b = len(set(map(repr, b)) - set(map(repr, a)))
             found.append(f"{table}: {len(a)} vs {len(b)} rows ({only_a} only in the reference,"
                          f" {only_b} only after the kills)")
+            # the first differing rows of each side, to read what differs
+            in_a, in_b = set(map(repr, a)), set(map(repr, b))
+            found += [f"    reference: {r[:1500]}" for r in sorted(in_a - in_b)[:2]]
+            found += [f"    after kills: {r[:1500]}" for r in sorted(in_b - in_a)[:2]]
     return found
 
 
