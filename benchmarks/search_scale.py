@@ -30,17 +30,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from _stats import percentile  # noqa: E402
+
 REPLICA_DAYS = 21
 PASSES = 3
-
-
-def _percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    k = (len(ordered) - 1) * q
-    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
 def _latency(run, queries: Sequence[str]) -> dict:
@@ -52,7 +45,7 @@ def _latency(run, queries: Sequence[str]) -> dict:
             if n:
                 times.append((time.perf_counter() - started) * 1000.0)
     return {"p50_ms": round(statistics.median(times), 2),
-            "p95_ms": round(_percentile(times, 0.95), 2),
+            "p95_ms": round(percentile(times, 0.95), 2),
             "max_ms": round(max(times), 2), "samples": len(times)}
 
 

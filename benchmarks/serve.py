@@ -46,6 +46,9 @@ from urllib.parse import quote
 import httpx
 
 PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT / "benchmarks"))
+from _stats import percentile  # noqa: E402
+
 RESULTS = PROJECT / "benchmarks" / "results"
 GOLD = PROJECT / "benchmarks" / "gold" / "search_queries.jsonl"
 TIMEOUT = 10.0
@@ -156,31 +159,22 @@ async def client(n: int, base: str, types: dict, until: float, think: float, see
                 await asyncio.sleep(rng.expovariate(1.0 / think))
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    k = (len(ordered) - 1) * q
-    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
-
-
 def summarise(record: list, seconds: float) -> dict:
     by_type: dict[str, list] = defaultdict(list)
     for row in record:
         by_type[row[0]].append(row)
     floor = [ms for _, ms, status, _ in by_type.get("floor: static css", []) if status == 200]
-    floor_p95 = _percentile(floor, 0.95) if floor else None
+    floor_p95 = percentile(floor, 0.95) if floor else None
     out: dict = {}
     for name, rows in by_type.items():
         ok = [ms for _, ms, status, _ in rows if status == 200]
         errors = [(status, path) for _, _, status, path in rows if status != 200]
         out[name] = {"requests": len(rows), "errors": len(errors),
                      "error_examples": [f"{s} {p}" for s, p in errors[:3]],
-                     "p50_ms": round(_percentile(ok, 0.5), 1),
-                     "p95_ms": round(_percentile(ok, 0.95), 1),
+                     "p50_ms": round(percentile(ok, 0.5), 1),
+                     "p95_ms": round(percentile(ok, 0.95), 1),
                      "max_ms": round(max(ok), 1) if ok else None,
-                     "p95_vs_floor": (round(_percentile(ok, 0.95) / floor_p95, 1)
+                     "p95_vs_floor": (round(percentile(ok, 0.95) / floor_p95, 1)
                                       if floor_p95 and ok else None)}
     return {"types": out, "requests": len(record),
             "errors": sum(v["errors"] for v in out.values()),
