@@ -488,7 +488,10 @@ def _json_list(values: Iterable[int]) -> str:
 
 
 def _linked(store: Store, seq_of: Mapping[str, int]) -> tuple[list[Quote], list[Entity]]:
-    """Quotes (ids Q<seq>, speakers E<n>) and entities (with the mentions in these articles)."""
+    """Quotes (ids Q<seq>, speakers E<n>) and entities (with the mentions in these articles),
+    in a total order: rows that tie on their start (nested spans) would otherwise come in the
+    order of the file's pages, which differs between stores with the same content (a store
+    rebuilt after kills), and a summary naming the first speaker of a sentence would differ."""
     if not seq_of:
         return [], []
     doc_of = {seq: doc for doc, seq in seq_of.items()}
@@ -499,11 +502,12 @@ def _linked(store: Store, seq_of: Mapping[str, int]) -> tuple[list[Quote], list[
               for r in store.db.execute(
                   'SELECT seq, doc_seq, start, "end", text, kind, speaker_text, cue, speaker,'
                   " speaker_start, speaker_end FROM quotes WHERE doc_seq IN"
-                  " (SELECT value FROM json_each(?)) ORDER BY doc_seq, start", (seqs,))]
+                  " (SELECT value FROM json_each(?)) ORDER BY doc_seq, start, seq", (seqs,))]
     mentions: dict[int, list[Mention]] = {}
     for doc_seq, start, end, text, mtype, entity in store.db.execute(
             'SELECT doc_seq, start, "end", text, type, entity FROM mentions WHERE doc_seq IN'
-            " (SELECT value FROM json_each(?)) AND entity IS NOT NULL ORDER BY doc_seq, start",
+            " (SELECT value FROM json_each(?)) AND entity IS NOT NULL"
+            ' ORDER BY doc_seq, start, "end", seq',
             (seqs,)):
         mentions.setdefault(entity, []).append(Mention(doc_of[doc_seq], start, end, text, mtype))
     speakers = {number_of(q.speaker, "E") for q in quotes if q.speaker}

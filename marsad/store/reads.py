@@ -159,7 +159,7 @@ class StoreReads(StoreLayers):
                 'SELECT e.number, e.type, e.name, e.aliases, d.id, m.start, m."end", m.text,'
                 " m.type FROM mentions m JOIN temp.sel_docs s ON s.seq = m.doc_seq"
                 " JOIN documents d ON d.seq = m.doc_seq JOIN entities e ON e.number = m.entity"
-                " ORDER BY e.number, m.doc_seq, m.start"):
+                ' ORDER BY e.number, m.doc_seq, m.start, m."end", m.seq'):
             if current is None or current[0] != number:
                 if current is not None:
                     yield _entity_row(current)
