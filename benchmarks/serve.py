@@ -1,8 +1,9 @@
 """The web app and API under load (issue 10; issue 11's 200 clients): `marsad serve` over a copy
 of a store, loaded over loopback by concurrent clients, latency per page type and endpoint.
 
-The server is the real command (`python -m marsad.cli serve --db COPY --port P --quiet`, one
-uvicorn process) in a subprocess; the clients run in this process (asyncio + httpx, one
+The server is the real command (`python -m marsad.cli serve --db COPY --port P --quiet
+--workers N`; N = 2 by default, one process per core of the 2-core machine, `--workers 1` for
+one process) in a subprocess; the clients run in this process (asyncio + httpx, one
 connection each), on the same 2 cores, so their own cost is inside the figures. Each client
 starts after a random delay (uniform over twice the mean think time: arrivals spread out, not
 one burst of every client at the same instant), then loops for `--seconds`: it picks the next
@@ -255,7 +256,8 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=0.5,
                         help="mean think time between a client's requests (0: closed loop)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--workers", type=int, default=1, help="marsad serve --workers N")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="marsad serve --workers N (default 2: one per core here)")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--out", type=Path, default=RESULTS / "serve.json")
     args = parser.parse_args()
