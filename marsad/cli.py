@@ -179,11 +179,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     import json
+    from marsad.ingest.outlets import outlet_name, spellings
     from marsad.search import SearchQuery, parse_day, search
     if not Path(args.db).exists():
         raise UsageError(f"{args.db}: no such store", "run `marsad ingest INPUT... --db PATH` first")
+    # an outlet by any of its names (--source عكاظ finds the articles stored as okaz)
+    sources = tuple(dict.fromkeys(name for source in (args.source or ())
+                                  for name in spellings(source.strip())))
     query = SearchQuery(
-        text=args.query, limit=args.limit, offset=args.offset, sources=tuple(args.source or ()),
+        text=args.query, limit=args.limit, offset=args.offset, sources=sources,
         since=parse_day(args.since, "--since") if args.since else None,
         until=parse_day(args.until, "--until") if args.until else None,
         entity=args.entity, event=args.event, story=args.story, language=args.language,
@@ -193,7 +197,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         for hit in results.hits:
             print(json.dumps({
                 "id": hit.id, "title": hit.title, "source": hit.source,
-                "published": hit.published, "score": hit.score, "snippet": hit.snippet,
+                "source_name": outlet_name(hit.source), "published": hit.published, "score": hit.score, "snippet": hit.snippet,
                 "highlights": [list(span) for span in hit.highlights], "event": hit.event,
                 "story": hit.story, "copies": list(hit.copies), "url": hit.url,
                 "language": hit.language}, ensure_ascii=False))
@@ -202,8 +206,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     for typed, spellings in results.expansions:
         print(f"  also searched: {typed} -> {' / '.join(spellings)}")
     for n, hit in enumerate(results.hits, start=args.offset + 1):
-        where = " ".join(x for x in (hit.source, (hit.published or "")[:10], hit.event or "")
-                         if x)
+        where = " ".join(x for x in (outlet_name(hit.source) if hit.source else "",
+                                     (hit.published or "")[:10], hit.event or "") if x)
         copies = f" (+{len(hit.copies)} copies)" if hit.copies else ""
         print(f"{n}. {hit.title} [{where}] {hit.id}{copies}")
         print(f"   {hit.snippet}")

@@ -239,3 +239,13 @@ def test_cli_search_bad_input_exit_2_with_code(store_path: Path, capsys) -> None
     assert "--since" in capsys.readouterr().err
     assert main(["search", "قال", "--db", str(store_path), "--event", "V999"]) == 2
     assert "[E_NOT_FOUND]" in capsys.readouterr().err
+
+
+def test_cli_search_names_outlets_in_any_spelling(store_path: Path, capsys) -> None:
+    # stored as «واس»: found by its key, its full name or its Latin abbreviation
+    for spelling in ("spa", "وكالة الأنباء السعودية", "واس"):
+        assert main(["search", "خلية", "--db", str(store_path), "--source", spelling,
+                     "--json"]) == 0
+        lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert [line["id"] for line in lines] == ["terror-1"], spelling
+        assert lines[0]["source_name"] == "واس"
