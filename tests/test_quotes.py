@@ -311,3 +311,10 @@ def test_implicit_subject_named_earlier_in_the_same_sentence() -> None:
             'بالنتيجة، وقال "الفريق ظهر بمستوى جيد هذا المساء".')
     found = quotes(text, ("سامر الخطيب", "رامي عيسى"))
     assert [q.speaker_text for q in found] == ["سامر الخطيب", "رامي عيسى"]
+
+
+def test_background_openers_are_not_quotes() -> None:
+    text = ("قال سامر الخطيب إن المصنع سيفتح أبوابه قريبا. ويذكر أن المصنع أنشئ قبل عشرين "
+            "عاما في المدينة. يذكر أن الشركة تملك ثلاثة مصانع أخرى. وذكر أن العمال سيعودون غدا.")
+    found = quotes(text, ("سامر الخطيب",))
+    assert [q.cue for q in found] == ["قال", "وذكر"]       # وذكر: he mentioned; يذكر: it is noted

@@ -356,6 +356,12 @@ def _introducer(ctx: _Context, i: int, lemma: str, first_content: int
     return None
 
 
+# Impersonal openers of background the article itself gives ("it is worth noting that"):
+# nobody is quoted, whatever the previous sentence's speaker.
+_BACKGROUND_CUES = frozenset(_key(w) for w in (
+    "يذكر ويذكر ويُذكر يُذكر يشار ويشار يجدر ويجدر الجدير والجدير").split())
+
+
 def _verb_candidate(ctx: _Context, i: int) -> _Candidate | None:
     """A quote introduced by the speech verb, participle or verbal noun at token i."""
     found = _cue_at(ctx, i)
@@ -363,6 +369,8 @@ def _verb_candidate(ctx: _Context, i: int) -> _Candidate | None:
         return None
     lemma, form, conj, typo = found
     cue = ctx.toks[i]
+    if cue.key in _BACKGROUND_CUES:
+        return None                                   # "يذكر أن ...": the writer's background
     if lemma == "نقل":
         return _agency_candidate(ctx, i)
     if lemma == "دعا" and i + 1 < len(ctx.toks) and ctx.toks[i + 1].key in lex.GOD_WORDS:
