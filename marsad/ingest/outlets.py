@@ -8,8 +8,8 @@ metadata (`okaz`), the outlet named in the text (`عكاظ`), or the agency cred
 
 `is_opinion` is a named baseline (cues, not a model): url path segments that outlets use for
 columns, an author line that is a bare person's name (news bylines carry a place, `الرياض -
-فهد الدوس`, or an agency), and column markers in the title. Measured on hand-labelled
-SaudiNewsNet articles: docs/web.md.
+فهد الدوس`, or an agency), and column markers in the title. Measured on 160 hand-labelled
+SaudiNewsNet articles by benchmarks/opinion.py.
 """
 
 from __future__ import annotations
