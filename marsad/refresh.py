@@ -50,6 +50,7 @@ STORY_DOCUMENTS = 300       # a story's summary/comparison reads at most its new
 # reports) and its newest EVENT_TAIL: a flood of one template (10,000 articles in one event)
 # would otherwise be summarised whole again at every chunk that touches it.
 EVENT_HEAD, EVENT_TAIL = 100, 200
+UNDATED_NEAR = 20_000       # undated articles kept as near-copy candidates (see Grouping)
 
 Progress = Callable[[Iterable, str], Iterable]
 
@@ -91,10 +92,18 @@ class Grouping:
         horizon = (date.fromisoformat(newest) - timedelta(days=settings.copy_window_days)
                    ).isoformat() if newest else None
         self.unchecked: set[str] = set()
+        # Undated articles have no copy window in time: the newest UNDATED_NEAR of them (in
+        # arrival order) stay near-copy candidates, so an undated archive does not put every
+        # article it ever stored back into the LSH index at each chunk (older ones are still
+        # matched by their exact key).
+        near_undated = {doc_id for (doc_id,) in store.db.execute(
+            "SELECT id FROM documents WHERE published IS NULL AND copy_checked = 1"
+            " ORDER BY seq DESC LIMIT ?", (UNDATED_NEAR,))}
         for doc_id, checked, original, key, signature, shingles, agency, published in \
                 store.copy_records_since(horizon):
             if checked:
-                recent = horizon is None or not published or published[:10] >= horizon
+                recent = (doc_id in near_undated) if not published else \
+                    (horizon is None or published[:10] >= horizon)
                 self.index.restore(doc_id, key, signature, shingles, agency,
                                    near=recent and signature is not None)
                 self.duplicate_of[doc_id] = original

@@ -98,3 +98,15 @@ def test_a_rewrite_of_the_same_agency_dispatch_is_a_copy() -> None:
     restored = DuplicateIndex(0.7, agency_threshold=0.4)
     restored.restore("a", *credited.export("a"))
     assert restored.add("c", rewrite, "واس") == "a"
+def test_a_flood_of_one_template_compares_each_article_with_a_bounded_few() -> None:
+    from marsad.group.duplicates import MAX_CANDIDATES, DuplicateIndex
+    index = DuplicateIndex(0.8, 0.5)
+    calls = []
+    similarity = index._similarity
+    index._similarity = lambda *a: calls.append(1) or similarity(*a)   # type: ignore[method-assign]
+    base = ("أعلنت الرئاسة العامة للأرصاد وحماية البيئة أن أمطارا رعدية متوسطة إلى غزيرة "
+            "ستهطل على منطقة جازان ومرتفعاتها حتى مساء اليوم مع رياح نشطة وتدني الرؤية")
+    originals = [index.add(f"a{n}", f"{base} العدد {n}") for n in range(300)]
+    per_article = max(len(calls) / 299, 0)
+    assert len(calls) <= 299 * MAX_CANDIDATES and per_article <= MAX_CANDIDATES
+    assert all(o is not None and int(o[1:]) < MAX_CANDIDATES for o in originals[1:])

@@ -49,6 +49,10 @@ _MIN_JACCARD_FOR_CONTAINMENT = 0.2
 _MIN_SHINGLES_FOR_CONTAINMENT = 10
 _SPACE = re.compile(r"\s+")
 _RECENT_PER_AGENCY = 300   # an agency's dispatches compared directly (about two busy days)
+# LSH candidates compared per article, the earliest first: in real news a text has a handful; a
+# flood of one template (thousands of near-identical records) would make every new one compare
+# with all before it. The earliest are the originals the flood copies.
+MAX_CANDIDATES = 64
 
 
 def _shingles(text: str) -> set[bytes]:
@@ -113,6 +117,8 @@ class DuplicateIndex:
         signature.update_batch(list(shingles))
         best: tuple[float, int, str] | None = None
         candidates = set(self._lsh.query(signature))
+        if len(candidates) > MAX_CANDIDATES:
+            candidates = set(sorted(candidates, key=self._order.__getitem__)[:MAX_CANDIDATES])
         if agency:
             # LSH misses a pair at Jaccard 0.3 one time in four: an agency's own recent
             # dispatches are always compared (a cheap 128-value comparison each).
