@@ -30,14 +30,9 @@ RESULTS = PROJECT / "benchmarks" / "results" / "opinion.json"
 
 from marsad.ingest import read_inputs  # noqa: E402
 from marsad.ingest.clean import clean_record  # noqa: E402
-from marsad.ingest.outlets import is_opinion  # noqa: E402
+from marsad.ingest.outlets import author_line, is_opinion  # noqa: E402
 from marsad.settings import Settings  # noqa: E402
 from marsad.types import RawRecord  # noqa: E402
-
-
-def author_line(byline: str | None, place: str | None) -> str | None:
-    """The author line the web app gives `is_opinion` (marsad.web.render.classify_singles)."""
-    return f"{place} - {byline}" if byline and place else (byline or place)
 
 
 def score(pairs: list[tuple[bool, bool]]) -> dict:

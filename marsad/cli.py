@@ -197,7 +197,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         for hit in results.hits:
             print(json.dumps({
                 "id": hit.id, "title": hit.title, "source": hit.source,
-                "source_name": outlet_name(hit.source), "published": hit.published, "score": hit.score, "snippet": hit.snippet,
+                "source_name": outlet_name(hit.source), "published": hit.published,
+                "score": hit.score, "snippet": hit.snippet,
                 "highlights": [list(span) for span in hit.highlights], "event": hit.event,
                 "story": hit.story, "copies": list(hit.copies), "url": hit.url,
                 "language": hit.language}, ensure_ascii=False))

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from marsad.export.json_contract import generator_version, open_atomic
 from marsad.export.timeline_svg import timeline_svg
-from marsad.ingest.outlets import is_opinion, outlet_name
+from marsad.ingest.outlets import author_line, is_opinion, outlet_name
 from marsad.types import (Analysis, Comparison, Document, Entity, Event, Finding, Quote, Span, Story,
                           Summary)
 
@@ -311,8 +311,7 @@ def _single_document(index: _Index, item: _Item) -> Document | None:
 
 
 def _is_opinion(doc: Document) -> bool:
-    place = doc.dateline or doc.metadata.get("agency")
-    author = f"{place} - {doc.byline}" if doc.byline and place else (doc.byline or place)
+    author = author_line(doc.byline, doc.dateline or doc.metadata.get("agency"))
     return is_opinion(doc.metadata.get("url") or doc.path, author, doc.title)
 
 

@@ -109,6 +109,12 @@ _BYLINE_SEPARATORS = re.compile(r"[-–—:()]|\sـ|ـ\s|،|,|\bو?تصوير\b|
 _AGENCY_WORDS = re.compile(r"\b(واس|رويترز|أ ف ب|د ب أ|ا ف ب|الرياض الإلكتروني|متابعة|وكالات)\b")
 
 
+def author_line(byline: str | None, place: str | None) -> str | None:
+    """The author line as an outlet printed it, for `is_opinion`: the byline with its place
+    or agency when it had one (`الرياض - فهد الدوس`), else whichever of the two there is."""
+    return f"{place} - {byline}" if byline and place else (byline or place)
+
+
 def is_opinion(url: str | None, author: str | None, title: str | None) -> bool:
     """True when cues say the article is an opinion column, not news (a baseline: see the
     module docstring)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from marsad.arabic.normalize import fold
 from marsad.search.analyzer import Term, analyse, needles_of
@@ -28,7 +29,7 @@ class Matcher:
     stems: frozenset[str]
     prefixes: tuple[str, ...]
 
-    @property
+    @cached_property
     def needles(self) -> frozenset[str] | None:
         """What a matching word's folded form must contain (None: no cheap test applies,
         because a one-letter term would be in almost every word)."""

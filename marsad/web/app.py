@@ -170,10 +170,6 @@ class StoreVersion:
         with self._lock:
             return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
 
 class VersionedCache:
     """A small LRU of values computed from the store, dropped as soon as the store changes."""

@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from starlette.background import BackgroundTask
 
 from marsad.errors import E_AUTH, E_JSON, E_READ_ONLY, MarsadError
-from marsad.ingest.outlets import is_opinion, outlet_key, outlet_name
+from marsad.ingest.outlets import author_line, is_opinion, outlet_key, outlet_name
 from marsad.store import Store
 from marsad.store.browse import Browse, Page
 from marsad.store.reads import NotFound
@@ -115,11 +115,7 @@ def document(doc_id: str, store: Store = Depends(open_store)) -> dict[str, Any]:
 
 def _author_line(doc: dict[str, Any]) -> str | None:
     """The byline as an outlet printed it: with its place or agency when it had one."""
-    byline = doc.get("byline")
-    place = doc.get("dateline") or doc.get("agency")
-    if byline and place:
-        return f"{place} - {byline}"
-    return byline or place
+    return author_line(doc.get("byline"), doc.get("dateline") or doc.get("agency"))
 
 
 @router.get("/entities", summary="entities, by name prefix and type")
@@ -275,7 +271,8 @@ def export(request: Request, table: str,
     since, until = params.day("since", since), params.day("until", until)
     name = f"marsad-{table}.{format}"
     headers = {"content-disposition": f'attachment; filename="{name}"'}
-    store = Store(request.app.state.db_path, readonly=True)
+    pool = request.app.state.pool           # one snapshot for the whole download
+    store = pool.take()
     if format == "parquet":
         import os
         import tempfile
@@ -287,20 +284,20 @@ def export(request: Request, table: str,
             os.unlink(path)
             raise
         finally:
-            store.close()
+            pool.give_back(store)
         return FileResponse(path, media_type=tables.MEDIA_TYPES["parquet"], headers=headers,
                             background=BackgroundTask(os.unlink, path))
     try:
         chunks = tables.stream_table(store, table, format, since=since, until=until)
     except BaseException:
-        store.close()
+        pool.give_back(store)
         raise
 
     def body() -> Iterator[bytes]:
         try:
             yield from chunks
         finally:
-            store.close()
+            pool.give_back(store)
     return StreamingResponse(body(), media_type=tables.MEDIA_TYPES[format], headers=headers)
 
 

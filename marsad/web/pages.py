@@ -7,7 +7,6 @@ Templates autoescape everything; the only pre-rendered HTML they receive comes f
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
@@ -38,7 +37,6 @@ ENV.filters["num"] = lambda n: f"{int(n):,}" if isinstance(n, (int, float)) else
 
 HOME_ITEMS = 50            # multi-outlet stories listed in full
 HOME_FOLDED = 200          # single-article items listed in the folded parts
-OUTLETS_TTL_S = 60.0       # the outlet list of the filters is read again after this
 
 
 def _page(name: str, request: Request, **context: Any) -> HTMLResponse:
@@ -51,22 +49,18 @@ def error_page(request: Request, status: int, code: str, message: str,
                                                  message=message, hint=hint)
 
 
-_outlets_cache: dict[str, tuple[float, list[dict[str, Any]]]] = {}
-
-
-def _outlets(store: Store) -> list[dict[str, Any]]:
-    """The store's outlets for the filter menus (one entry per outlet, all its spellings)."""
-    cached = _outlets_cache.get(str(store.path))
-    if cached and time.monotonic() - cached[0] < OUTLETS_TTL_S:
-        return cached[1]
-    merged: dict[str, dict[str, Any]] = {}
-    for source, count in Browse(store.db).source_counts():
-        key = outlet_key(source)
-        entry = merged.setdefault(key, {"key": key, "name": outlet_name(source), "documents": 0})
-        entry["documents"] += count
-    outlets = sorted(merged.values(), key=lambda o: -o["documents"])
-    _outlets_cache[str(store.path)] = (time.monotonic(), outlets)
-    return outlets
+def _outlets(request: Request, store: Store) -> list[dict[str, Any]]:
+    """The store's outlets for the filter menus (one entry per outlet, all its spellings),
+    cached until the store changes."""
+    def make() -> list[dict[str, Any]]:
+        merged: dict[str, dict[str, Any]] = {}
+        for source, count in Browse(store.db).source_counts():
+            key = outlet_key(source)
+            entry = merged.setdefault(key, {"key": key, "name": outlet_name(source),
+                                            "documents": 0})
+            entry["documents"] += count
+        return sorted(merged.values(), key=lambda o: -o["documents"])
+    return request.app.state.cache.get_or_make(("outlets",), make)
 
 
 # ----------------------------------------------------------------------------- home
@@ -116,7 +110,7 @@ def home(request: Request, since: str | None = Query(None), until: str | None = 
                  singles=news_singles[:HOME_FOLDED], singles_total=len(news_singles),
                  opinion=opinion[:HOME_FOLDED], opinion_total=len(opinion), counts=counts,
                  since=since_day, until=until_day, source=source or "",
-                 first_day=first_day, last_day=last_day, outlets=_outlets(store))
+                 first_day=first_day, last_day=last_day, outlets=_outlets(request, store))
 
 
 # ----------------------------------------------------------------------------- story
@@ -241,7 +235,7 @@ def search_page(request: Request, q: str | None = Query(None), since: str | None
                 for hit in (results.hits if results else [])}
     return _page("search.html", request, q=q or "", results=results, snippets=snippets,
                  problem=problem, since=since or "", until=until or "", source=source or "",
-                 sort=sort, offset=offset, outlets=_outlets(store), group=group,
+                 sort=sort, offset=offset, outlets=_outlets(request, store), group=group,
                  by_id={hit["id"]: hit for hit in (results.hits if results else [])},
                  filters={"entity": entity, "event": event, "story": story,
                           "language": language})

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
-from marsad.ingest.outlets import is_opinion, outlet_name
+from marsad.ingest.outlets import author_line, is_opinion, outlet_name
 
 ENTITY_TYPE_NAMES = {"PER": "شخص", "ORG": "منظمة", "LOC": "مكان", "MISC": "أخرى"}
 QUOTE_KIND_NAMES = {"direct": "مباشر", "indirect": "غير مباشر"}
@@ -216,6 +216,5 @@ def classify_singles(items: Sequence[RankedItem], articles: Mapping[int, Mapping
         if doc is None:
             continue
         item.single = dict(doc)
-        byline, place = doc.get("byline"), doc.get("dateline") or doc.get("agency")
-        author = f"{place} - {byline}" if byline and place else (byline or place)
+        author = author_line(doc.get("byline"), doc.get("dateline") or doc.get("agency"))
         item.opinion = is_opinion(doc.get("url"), author, doc.get("title"))
