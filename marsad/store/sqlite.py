@@ -68,15 +68,29 @@ class Store(StoreReads):
                     self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S,
                                            isolation_level=None, check_same_thread=False)
-                self._db.execute("PRAGMA journal_mode=WAL")
+                self._while_locked(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
                 self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA cache_size=-65536")
-            self._open_schema()
+            self._while_locked(self._open_schema)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open as a marsad store: {exc}",
                              "pass --db a new file name, or a store written by marsad") from exc
 
     # ------------------------------------------------------------------ opening
+    def _while_locked(self, step: Any) -> Any:
+        """Run one opening step again while another process holds the file: two processes
+        creating one new store at once meet a lock SQLite's busy timeout does not wait on
+        (switching to WAL, creating the schema)."""
+        import time
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                return step()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
     def _open_schema(self) -> None:
         tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "meta" not in tables:
