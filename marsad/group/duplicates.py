@@ -34,7 +34,8 @@ import hashlib
 import re
 from collections import deque
 
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+import numpy as np
+from datasketch import MinHash
 
 from marsad.arabic.normalize import fold
 from marsad.arabic.tokens import word_tokens
@@ -53,6 +54,43 @@ _RECENT_PER_AGENCY = 300   # an agency's dispatches compared directly (about two
 # flood of one template (thousands of near-identical records) would make every new one compare
 # with all before it. The earliest are the originals the flood copies.
 MAX_CANDIDATES = 64
+_PERMUTATIONS: list = []   # datasketch's permutations for (NUM_PERM, _SEED, _SCHEME), made once
+
+
+def _minhash() -> MinHash:
+    """An empty MinHash; its permutations are made once per process, not for every article
+    (they are a pure function of the seed, and were most of the cost of a short text)."""
+    if not _PERMUTATIONS:
+        _PERMUTATIONS.append(MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations)
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME, permutations=_PERMUTATIONS[0])
+
+
+class _Bands:
+    """LSH banding: an article is a candidate of another when one band of `_ROWS` hash values
+    is equal in both (the candidates datasketch's MinHashLSH with params (_BANDS, _ROWS) finds,
+    at a tenth of its cost to insert: one dict per band, keyed by the band's bytes)."""
+
+    _WIDTH = 4 * _ROWS
+
+    def __init__(self) -> None:
+        self._bands: list[dict[bytes, list[str]]] = [{} for _ in range(_BANDS)]
+
+    def _keys(self, hashvalues: np.ndarray) -> list[bytes]:
+        data = hashvalues[:_BANDS * _ROWS].astype("<u4").tobytes()
+        width = self._WIDTH
+        return [data[i:i + width] for i in range(0, len(data), width)]
+
+    def insert(self, doc_id: str, hashvalues: np.ndarray) -> None:
+        for band, key in zip(self._bands, self._keys(hashvalues)):
+            band.setdefault(key, []).append(doc_id)
+
+    def query(self, hashvalues: np.ndarray) -> set[str]:
+        found: set[str] = set()
+        for band, key in zip(self._bands, self._keys(hashvalues)):
+            docs = band.get(key)
+            if docs:
+                found.update(docs)
+        return found
 
 
 def _shingles(text: str) -> set[bytes]:
@@ -81,9 +119,9 @@ class DuplicateIndex:
         self.agency_threshold = min(threshold, agency_threshold or threshold)
         self._agency: dict[str, str] = {}
         self._recent: dict[str, deque[str]] = {}   # agency -> its latest articles (candidates)
-        self._lsh = MinHashLSH(num_perm=NUM_PERM, params=(_BANDS, _ROWS))
+        self._lsh = _Bands()
         self._exact: dict[str, str] = {}
-        self._signatures: dict[str, MinHash | LeanMinHash] = {}
+        self._signatures: dict[str, np.ndarray] = {}     # MinHash values (uint32)
         self._sizes: dict[str, int] = {}
         self._order: dict[str, int] = {}
         self._keys: dict[str, str] = {}
@@ -113,10 +151,10 @@ class DuplicateIndex:
         self._exact[key] = doc_id
 
         shingles = _shingles(text)
-        signature = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
+        signature = _minhash()
         signature.update_batch(list(shingles))
         best: tuple[float, int, str] | None = None
-        candidates = set(self._lsh.query(signature))
+        candidates = self._lsh.query(signature.hashvalues)
         if len(candidates) > MAX_CANDIDATES:
             candidates = set(sorted(candidates, key=self._order.__getitem__)[:MAX_CANDIDATES])
         if agency:
@@ -129,8 +167,8 @@ class DuplicateIndex:
                       else self.threshold)
             if score >= needed and (best is None or score > best[0]):
                 best = (score, self._order[candidate], candidate)
-        self._lsh.insert(doc_id, signature)
-        self._signatures[doc_id] = signature
+        self._lsh.insert(doc_id, signature.hashvalues)
+        self._signatures[doc_id] = signature.hashvalues
         self._sizes[doc_id] = len(shingles)
         if agency:
             self._remember(agency, doc_id)
@@ -151,7 +189,7 @@ class DuplicateIndex:
         """
         signature = self._signatures.get(doc_id)
         key = self._keys.get(doc_id)
-        return (key, signature.hashvalues.astype("<u4").tobytes() if signature is not None
+        return (key, signature.astype("<u4").tobytes() if signature is not None
                 else None, self._sizes.get(doc_id, 0), self._agency.get(doc_id))
 
     def restore(self, doc_id: str, key: str | None, signature: bytes | None, size: int,
@@ -170,19 +208,19 @@ class DuplicateIndex:
             self._exact.setdefault(key, doc_id)
             self._keys[doc_id] = key
         if signature is not None and near:
-            import numpy as np
-            # Lean: no permutations to rebuild (they were most of the cost of a restore).
-            minhash = LeanMinHash(seed=_SEED, scheme=_SCHEME,
-                                  hashvalues=np.frombuffer(signature, dtype="<u4").astype(np.uint32))
-            self._lsh.insert(doc_id, minhash)
-            self._signatures[doc_id] = minhash
+            # The values alone: no MinHash object (permutations) to rebuild.
+            values = np.frombuffer(signature, dtype="<u4").astype(np.uint32)
+            self._lsh.insert(doc_id, values)
+            self._signatures[doc_id] = values
             self._sizes[doc_id] = size
             if agency:
                 self._remember(agency, doc_id)
 
     def _similarity(self, signature: MinHash, size: int, candidate: str) -> float:
         """max(estimated Jaccard, estimated containment of the shorter shingle set)."""
-        jaccard = signature.jaccard(self._signatures[candidate])
+        # datasketch's MinHash.jaccard: the share of equal values
+        jaccard = float(np.count_nonzero(signature.hashvalues == self._signatures[candidate])
+                        / np.float64(NUM_PERM))
         other = self._sizes[candidate]
         shorter = min(size, other)
         # Containment is estimated from J, which is noisy when J is small: only trust it when
