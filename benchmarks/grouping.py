@@ -310,7 +310,8 @@ def five_days(days: Mapping[str, list[DocumentAnalysis]], gold_rows: list[dict],
                 if st.open}
         stories = StoryTracker.restore(
             settings, newest_day=stories.newest_day.isoformat() if stories.newest_day else None,
-            stories=rows, next_number=stories.next_number, story_of=stories.story_of)
+            stories=rows, next_number=stories.next_number, story_of=stories.story_of,
+            arrivals=stories.arrivals)
         update_stories(stories, tracker, tracker.changed)
         merges += len(stories.merged)
         per_day.append({"day": day, "events_changed": len(tracker.changed),

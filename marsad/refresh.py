@@ -50,7 +50,7 @@ STORY_DOCUMENTS = 300       # a story's summary/comparison reads at most its new
 # reports) and its newest EVENT_TAIL: a flood of one template (10,000 articles in one event)
 # would otherwise be summarised whole again at every chunk that touches it.
 EVENT_HEAD, EVENT_TAIL = 100, 200
-UNDATED_NEAR = 20_000       # undated articles kept as near-copy candidates (see Grouping)
+UNDATED_NEAR = 5_000        # undated articles kept as near-copy candidates (see Grouping)
 
 Progress = Callable[[Iterable, str], Iterable]
 
@@ -95,7 +95,9 @@ class Grouping:
         # Undated articles have no copy window in time: the newest UNDATED_NEAR of them (in
         # arrival order) stay near-copy candidates, so an undated archive does not put every
         # article it ever stored back into the LSH index at each chunk (older ones are still
-        # matched by their exact key).
+        # matched by their exact key). 5,000 is about four days of the ten SaudiNewsNet outlets
+        # (a dated article stays a candidate for `copy_window_days`, 7); restoring them is the
+        # part of a chunk's cost that an undated flood repeats at every chunk.
         near_undated = {doc_id for (doc_id,) in store.db.execute(
             "SELECT id FROM documents WHERE published IS NULL AND copy_checked = 1"
             " ORDER BY seq DESC LIMIT ?", (UNDATED_NEAR,))}
@@ -111,7 +113,8 @@ class Grouping:
                 self.unchecked.add(doc_id)
         self.tracker = EventTracker.restore(settings, n_documents=state.get("n_documents", 0),
                                             df=state["df"], newest_day=newest,
-                                            event_of=state["event_of"], clusters=state["clusters"])
+                                            event_of=state["event_of"], clusters=state["clusters"],
+                                            arrivals=state.get("arrivals"))
         self.copies: list[tuple] = []
 
     def unplaced(self) -> set[str]:
@@ -140,6 +143,7 @@ class Grouping:
         changed = set(tracker.changed)
         store.write_grouping(
             {"settings": self.wanted, "n_documents": tracker.n_documents,
+             "arrivals": tracker.arrivals,
              "newest_day": tracker.newest_day.isoformat() if tracker.newest_day else None},
             dict(tracker.df_delta), {n: cluster_to_json(tracker.clusters[n]) for n in sorted(changed)},
             tracker.placed)
@@ -169,7 +173,8 @@ def _stories(store: Store, settings: Settings) -> StoryTracker:
         " OR last_date >= ?)", (horizon, horizon)).fetchall()
     return StoryTracker.restore(settings, newest_day=meta.get("newest_day"),
                                 stories={n: json.loads(s) for n, s in rows},
-                                next_number=meta.get("next_number"))
+                                next_number=meta.get("next_number"),
+                                arrivals=meta.get("arrivals", 0))
 
 
 def refresh(store: Store, settings: Settings, *, progress: Progress | None = None,
@@ -319,7 +324,8 @@ def _write_stories(store: Store, stories: StoryTracker, tracker: EventTracker,
         _explain_story(store, stories, number, tracker, settings)
     store.set_meta("stories", {"newest_day": stories.newest_day.isoformat()
                                if stories.newest_day else None,
-                               "next_number": stories.next_number})
+                               "next_number": stories.next_number,
+                               "arrivals": stories.arrivals})
     stories.changed.clear()
     stories.merged.clear()
     _add_time(times, "summaries", started)

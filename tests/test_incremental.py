@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def _restored(tracker: EventTracker, settings: Settings) -> EventTracker:
     return EventTracker.restore(
         settings, n_documents=tracker.n_documents, df=dict(tracker.df),
         newest_day=tracker.newest_day.isoformat() if tracker.newest_day else None,
-        event_of=dict(tracker.event_of), clusters=clusters)
+        event_of=dict(tracker.event_of), clusters=clusters, arrivals=tracker.arrivals)
 
 
 def test_a_restored_tracker_places_like_the_one_it_was_saved_from() -> None:
@@ -214,3 +215,41 @@ def test_ingest_loads_only_open_events_and_recent_copy_signatures(
     copies = {d.id: d.duplicate_of for d in report.documents}
     assert copies["b2"] == "b1" and copies["b3"] == trimmed_copy_of
     assert sum(len(e.documents) for e in report.events) == 4
+
+
+def test_undated_events_close_after_the_window_in_arrivals(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An undated archive has no clock: an event of undated articles closes once
+    UNDATED_WINDOW articles arrived since its newest one, and a restored tracker agrees."""
+    from marsad.group import tracker as tracker_module
+    monkeypatch.setattr(tracker_module, "UNDATED_WINDOW", 3)
+    settings = Settings()
+    vector = {"bridge": 0.8, "river": 0.6}
+    live = EventTracker(settings)
+    live.add("a", vector, None)
+    live.add("b", vector, None)                    # joins a's event
+    assert live.event_of["b"] == live.event_of["a"]
+    for n in range(3):
+        live.add(f"other{n}", {f"town{n}": 1.0}, None)
+    assert live.clusters[0].open                   # 3 arrivals since b: not more than 3
+    saved = _restored(live, settings)
+    for tracker in (live, saved):
+        tracker.add("other3", {"town3": 1.0}, None)
+        assert not tracker.clusters[0].open and "bridge" not in tracker._postings
+        tracker.add("c", vector, None)              # a late report: a new event
+        assert tracker.event_of["c"] != tracker.event_of["a"]
+    assert [cluster_to_json(c) for c in saved.clusters] == [cluster_to_json(c) for c in live.clusters]
+
+
+def test_a_common_term_is_looked_up_in_the_newest_open_events_only(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A term in every open event (a flood of one template) costs the newest few lookups, and
+    the event an article belongs to is still found through its rarer terms."""
+    from marsad.group import tracker as tracker_module
+    monkeypatch.setattr(tracker_module, "POSTINGS_VISIT_DATED", 5)
+    tracker = EventTracker(Settings())
+    for n in range(50):
+        tracker.add(f"d{n}", {"today": 0.3, f"town{n}": 0.95}, date(2024, 3, 10))
+    assert len(tracker._postings["today"]) == 50 and len(tracker.clusters) == 50
+    assert tracker.add("late", {"today": 0.3, "town2": 0.95}, date(2024, 3, 10)) == 2
+    saved = _restored(tracker, Settings())
+    assert saved._postings == tracker._postings     # sorted by event number, as when placed

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+import pytest
+
 from test_group_events import collection
 
 from marsad.group.events import group_events, place_articles, tracked_events
@@ -25,7 +27,7 @@ def restored(tracker: StoryTracker, settings: Settings, open_only: bool = False)
             if s.open or not open_only}
     return StoryTracker.restore(
         settings, newest_day=tracker.newest_day.isoformat() if tracker.newest_day else None,
-        stories=rows, next_number=tracker.next_number,
+        stories=rows, next_number=tracker.next_number, arrivals=tracker.arrivals,
         story_of=json.loads(json.dumps({str(k): n for k, n in tracker.story_of.items()})))
 
 
@@ -198,3 +200,27 @@ def test_a_store_fed_day_by_day_places_new_events_and_updates_changed_ones() -> 
     assert set(stories.story_of) == set(range(len(tracker.clusters)))
     events, story_records = tracked_events(tracker, analyses, settings, stories)
     assert {e.story for e in events} == {s.id for s in story_records}
+
+
+def test_undated_stories_close_and_drop_vectors_after_the_window_in_events(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Undated events have no clock: a story of them closes once UNDATED_WINDOW events were
+    placed since its newest one, its event vectors go, and a restored tracker agrees."""
+    from marsad.group import story_tracker as module
+    monkeypatch.setattr(module, "UNDATED_WINDOW", 3)
+    settings = Settings()
+    live = StoryTracker(settings)
+    live.place(0, vector(bridge=1.0, river=1.0), None)
+    live.place(1, vector(bridge=1.0, river=1.0), None)            # joins story 0
+    for key in range(2, 5):
+        live.place(key, vector(**{f"town{key}": 1.0}), None)
+    # event 0 was touched 4 placements ago: its vector goes; the story, joined 3 ago, stays open
+    assert live.stories[0].open and set(live.stories[0].recent) == {1}
+    saved = restored(live, settings)
+    for tracker in (live, saved):
+        tracker.place(5, vector(town5=1.0), None)
+        assert not tracker.stories[0].open and tracker.stories[0].recent == {}
+        assert 0 not in tracker._recent_story and 2 in tracker._recent_story
+        assert tracker.place(6, vector(bridge=1.0, river=1.0), None) not in (0, 1)
+    assert {n: story_to_json(s) for n, s in saved.stories.items()} == \
+        {n: story_to_json(s) for n, s in live.stories.items()}

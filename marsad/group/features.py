@@ -12,10 +12,11 @@ simple and fast enough (thousands of articles per second), with no dependency be
 from __future__ import annotations
 
 import gzip
+import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -177,3 +178,12 @@ def centroid(vectors: Iterable[Mapping[str, float]]) -> Vector:
         for t, w in vector.items():
             total[t] = total.get(t, 0.0) + w
     return normalized(total)
+
+
+def largest(n: int, items: Collection, key: Callable) -> list:
+    """`heapq.nlargest(n, items, key=key)`, which is `sorted(items, key=key, reverse=True)[:n]`
+    (ties in input order): sorting, in C, is several times faster for the short inputs of
+    placing one article or event; heapq for long ones."""
+    if len(items) <= 512:
+        return sorted(items, key=key, reverse=True)[:n]
+    return heapq.nlargest(n, items, key=key)

@@ -20,8 +20,19 @@ stories merges them, the older keeping its number. Without this step a story cou
 one event at a time, and two halves of a topic begun apart stayed apart (stories pairwise F1
 on the dev half of the 2015-08-08 labels, the day alone / inside the five sample days: 0.325 /
 0.182 without, 0.627 / 0.403 with strong-link merges only, 0.662 / 0.564 with both; a margin
-of 0.04 on the story-to-story link: 0.627 / 0.421; average link over all pairs: 0.551 / 0.644). A story closes when `story_window_days` have passed since its newest event; it
-leaves the index and never changes.
+of 0.04 on the story-to-story link: 0.627 / 0.421; average link over all pairs: 0.551 / 0.644).
+A story closes when `story_window_days` have passed since its newest event; it leaves the index
+and never changes.
+
+Undated events have no clock: the placed events are counted instead (`arrivals`). A story of
+undated events only closes once `tracker.UNDATED_WINDOW` events have been placed since its
+newest one, and an undated event's vector is dropped once as many events have been placed
+since it was last touched (the event itself closed by then: each new event needs an article).
+As in the event tracker, a term is looked up in the newest `tracker.POSTINGS_VISIT` open
+stories having it (`POSTINGS_VISIT_DATED` for a dated event), and a term of more than
+`POSTINGS_VISIT` recent undated events (`POSTINGS_VISIT_DATED` of one day) is not looked up
+for strong links (it says nothing about which event is the same happening): a flood of one
+template stays linear.
 
 Story numbers are given in creation order and never change; a merge retires a number and is
 recorded (`merged`: old -> new, and `merged_into` in the retired story's row) so a saved link to
@@ -36,8 +47,8 @@ vectors give the same stories. `update_stories` is what a store calls after plac
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable, Mapping
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
@@ -45,7 +56,8 @@ from operator import itemgetter, mul
 
 from marsad.group import features
 from marsad.group.stories import STRONG_LINK
-from marsad.group.tracker import EventTracker
+from marsad.group.tracker import (POSTINGS_VISIT, POSTINGS_VISIT_DATED, UNDATED_WINDOW,
+                                  EventTracker)
 from marsad.settings import Settings
 
 EventKey = int | str       # the event tracker's cluster number (a string for an unplaced article)
@@ -69,6 +81,7 @@ class RecentEvent:
     day: date | None          # the event's first day (a strong link needs the same day)
     touched: date | None      # the tracker's newest day when the event was last placed/updated
     top: list[str] = field(default_factory=list, compare=False, repr=False)   # _top_terms
+    touched_arrival: int = 0  # the tracker's `arrivals` then
 
     def __post_init__(self) -> None:
         if not self.top:
@@ -87,6 +100,7 @@ class StoryState:
     merged_into: int | None = None
     recent: dict[EventKey, RecentEvent] = field(default_factory=dict)
     terms: set[str] = field(default_factory=set)     # indexed under, while open
+    last_arrival: int = 0                            # `arrivals` when an event last joined
 
     def average_link(self, unit: Mapping[str, float]) -> float:
         """Mean cosine between a unit vector and the story's member events."""
@@ -103,7 +117,7 @@ def _top_terms(vector: Mapping[str, float], limit: int = _TOP_TERMS) -> list[str
     """The `limit` terms of highest weight (ties: the order of the vector, deterministic)."""
     if len(vector) <= limit:
         return list(vector)
-    return [term for term, _ in heapq.nlargest(limit, vector.items(), key=itemgetter(1))]
+    return [term for term, _ in features.largest(limit, vector.items(), key=itemgetter(1))]
 
 
 def _dot(small: Mapping[str, float], large: Mapping[str, float]) -> float:
@@ -135,10 +149,13 @@ class StoryTracker:
         self.story_of: dict[EventKey, int] = {}
         self.newest_day: date | None = None
         self._open: set[int] = set()
-        self._postings: dict[str, dict[int, None]] = {}    # term -> open stories indexed under it
+        self.arrivals = 0                                  # events placed, ever
+        self._undated: dict[int, None] = {}                # open, no day: oldest arrival first
+        self._postings: dict[str, list[int]] = {}          # term -> open stories under it, sorted
         # day -> term -> recent events indexed under it, with its weight in them
         self._recent_postings: dict[date | None, dict[str, dict[EventKey, float]]] = {}
         self._recent_story: dict[EventKey, int] = {}       # recent event -> its story
+        self._undated_recent: dict[EventKey, None] = {}    # touched with no day: oldest first
         # What changed since the tracker was built or restored (what a store must write back).
         self.changed: set[int] = set()
         self.merged: dict[int, int] = {}
@@ -158,8 +175,11 @@ class StoryTracker:
             self.next_number += 1
             self.stories[number] = StoryState()
             self._open.add(number)
-        self._join(number, event_key, RecentEvent(unit, day, self.newest_day, top))
-        return self._merge_around(number, averages, strong)
+        self.arrivals += 1
+        self._join(number, event_key, RecentEvent(unit, day, self.newest_day, top, self.arrivals))
+        number = self._merge_around(number, averages, strong)
+        self._close_undated()
+        return number
 
     def update(self, event_key: EventKey, vector: Mapping[str, float], day: date | None) -> int:
         """An event's centroid changed: replace its part of its story's sum; return its story.
@@ -179,13 +199,19 @@ class StoryTracker:
                              "placed); regroup the stories")
         unit = features.normalized(vector)
         old.touched = self.newest_day
+        old.touched_arrival = self.arrivals
         if unit == old.vector:
+            if old.touched is None:
+                self._undated_recent.pop(event_key, None)
+                self._undated_recent[event_key] = None
             return number
         self._forget_recent(event_key)
         _add_into(story.total, old.vector, -1.0)
         _add_into(story.total, unit)
         story._add_days(day)
-        recent = story.recent[event_key] = RecentEvent(unit, day, self.newest_day)
+        self._mark_dated(number)
+        recent = story.recent[event_key] = RecentEvent(unit, day, self.newest_day,
+                                                       touched_arrival=self.arrivals)
         self._remember_recent(event_key, number)
         self.changed.add(number)
         if len(story.members) == 1:
@@ -221,7 +247,7 @@ class StoryTracker:
     def candidates(self, vector: Mapping[str, float]) -> set[int]:
         """The stories a new event with this centroid would be compared with (open ones only)."""
         unit = features.normalized(vector)
-        return set(self._partial_scores(unit, _top_terms(unit)))
+        return set(self._partial_scores(unit, _top_terms(unit), POSTINGS_VISIT_DATED))
 
     def advance(self, day: date | None) -> None:
         """Move the tracker's clock to `day` (the newest publication day seen): stories silent
@@ -243,14 +269,41 @@ class StoryTracker:
             self._drop_recent(key)
 
     def _is_stale(self, recent: RecentEvent) -> bool:
-        return (recent.touched is not None and self.newest_day is not None
+        if recent.touched is None:
+            return self.arrivals - recent.touched_arrival > UNDATED_WINDOW
+        return (self.newest_day is not None
                 and (self.newest_day - recent.touched).days > self.recent_days)
 
-    def _partial_scores(self, unit: Mapping[str, float], top: list[str]) -> dict[int, float]:
+    def _mark_dated(self, number: int) -> None:
+        """Keep `_undated` (open stories without a day, by last arrival) up to date."""
+        story = self.stories[number]
+        self._undated.pop(number, None)
+        if story.open and story.last_day is None:
+            self._undated[number] = None
+
+    def _close_undated(self) -> None:
+        """Close the undated stories and drop the undated vectors that `arrivals` made stale."""
+        while self._undated:
+            number = next(iter(self._undated))
+            if self.arrivals - self.stories[number].last_arrival <= UNDATED_WINDOW:
+                break
+            self._close(number)
+        while self._undated_recent:
+            key = next(iter(self._undated_recent))
+            number = self._recent_story.get(key)
+            recent = self.stories[number].recent.get(key) if number is not None else None
+            if recent is not None and not self._is_stale(recent):
+                break
+            self._undated_recent.pop(key)
+            if recent is not None:
+                self._drop_recent(key)
+
+    def _partial_scores(self, unit: Mapping[str, float], top: list[str],
+                        visit: int) -> dict[int, float]:
         partial: dict[int, float] = {}
         for term in top:
             weight = unit[term]
-            for number in self._postings.get(term, ()):
+            for number in self._postings.get(term, ())[-visit:]:
                 story = self.stories[number]
                 partial[number] = partial.get(number, 0.0) + weight * story.total.get(term, 0.0)
         return partial
@@ -259,7 +312,8 @@ class StoryTracker:
                exclude: int | None) -> tuple[dict[int, float], dict[int, float]]:
         """An event's candidate stories with their exact average link, and the stories with a
         strong link to it."""
-        shortlist = self._shortlist(unit, top, exclude)
+        shortlist = self._shortlist(unit, top, exclude,
+                                    POSTINGS_VISIT if day is None else POSTINGS_VISIT_DATED)
         averages = {n: self.stories[n].average_link(unit) for n in shortlist}
         return averages, self._strong_links(unit, top, day, exclude)
 
@@ -272,13 +326,13 @@ class StoryTracker:
         return -1
 
     def _shortlist(self, unit: Mapping[str, float], top: list[str],
-                   exclude: int | None) -> list[int]:
+                   exclude: int | None, visit: int) -> list[int]:
         # Candidates: open stories sharing the event's strongest terms, ranked by the part of the
         # average link those terms give; the exact link is computed for the best few only.
-        partial = self._partial_scores(unit, top)
+        partial = self._partial_scores(unit, top, visit)
         if exclude is not None:
             partial.pop(exclude, None)
-        return sorted(heapq.nlargest(
+        return sorted(features.largest(
             _SHORTLIST, partial, key=lambda n: (partial[n] / len(self.stories[n].members), -n)))
 
     def _strong_links(self, unit: Mapping[str, float], top: list[str], day: date | None,
@@ -290,10 +344,13 @@ class StoryTracker:
         for term in top:
             weight = unit[term]
             for bucket in buckets:
-                for key, other in self._recent_postings.get(bucket, {}).get(term, {}).items():
+                keys = self._recent_postings.get(bucket, {}).get(term, {})
+                if len(keys) > (POSTINGS_VISIT if bucket is None else POSTINGS_VISIT_DATED):
+                    continue
+                for key, other in keys.items():
                     partial[key] = partial.get(key, 0.0) + weight * other
         links: dict[int, float] = {}
-        for key in heapq.nlargest(_LINK_SHORTLIST, partial, key=lambda k: (partial[k], str(k))):
+        for key in features.largest(_LINK_SHORTLIST, partial, key=lambda k: (partial[k], str(k))):
             number = self._recent_story[key]
             if number == exclude or number not in self._open:
                 continue
@@ -327,6 +384,8 @@ class StoryTracker:
         story.members.append(event_key)
         _add_into(story.total, recent.vector)
         story._add_days(recent.day)
+        story.last_arrival = self.arrivals
+        self._mark_dated(number)
         story.recent[event_key] = recent
         self.story_of[event_key] = number
         self._remember_recent(event_key, number)
@@ -343,6 +402,7 @@ class StoryTracker:
         _add_into(target.total, source.total)
         target._add_days(source.first_day)
         target._add_days(source.last_day)
+        target.last_arrival = max(target.last_arrival, source.last_arrival)
         moved, source.recent = source.recent, {}    # _close must not drop them
         terms = list(source.terms)
         if source.open:
@@ -356,6 +416,7 @@ class StoryTracker:
         self.changed.update((old, new))
         if target.open:
             self._index(new, terms)
+            self._mark_dated(new)
 
     def _index(self, number: int, terms: Iterable[str]) -> None:
         """Index an open story under more terms (see `_TOP_TERMS`)."""
@@ -363,12 +424,14 @@ class StoryTracker:
         for term in terms:
             if term not in indexed:
                 indexed.add(term)
-                self._postings.setdefault(term, {})[number] = None
+                insort(self._postings.setdefault(term, []), number)
 
     def _unpost(self, term: str, number: int) -> None:
         postings = self._postings.get(term)
         if postings is not None:
-            postings.pop(number, None)
+            at = bisect_left(postings, number)
+            if at < len(postings) and postings[at] == number:
+                del postings[at]
             if not postings:
                 del self._postings[term]
 
@@ -376,6 +439,7 @@ class StoryTracker:
         story = self.stories[number]
         story.open = False
         self._open.discard(number)
+        self._undated.pop(number, None)
         self.changed.add(number)
         for term in story.terms:
             self._unpost(term, number)
@@ -386,11 +450,15 @@ class StoryTracker:
     def _remember_recent(self, key: EventKey, number: int) -> None:
         recent = self.stories[number].recent[key]
         self._recent_story[key] = number
+        if recent.touched is None:
+            self._undated_recent.pop(key, None)
+            self._undated_recent[key] = None
         bucket = self._recent_postings.setdefault(recent.day, {})
         for term in recent.top:
             bucket.setdefault(term, {})[key] = recent.vector[term]
 
     def _forget_recent(self, key: EventKey) -> None:
+        self._undated_recent.pop(key, None)
         number = self._recent_story.pop(key, None)
         if number is None:
             return
@@ -417,12 +485,14 @@ class StoryTracker:
     @classmethod
     def restore(cls, settings: Settings, *, newest_day: str | None,
                 stories: Mapping[int, Mapping], next_number: int | None = None,
-                story_of: Mapping[EventKey, int] | None = None) -> StoryTracker:
+                story_of: Mapping[EventKey, int] | None = None,
+                arrivals: int = 0) -> StoryTracker:
         """A tracker from stored state: `story_to_json` records by story number (a store may
         pass the open ones only: placing needs no closed story), `next_number` the number the
         next new story gets (default: one past the highest given), `story_of` every event's
-        story (default: from the given stories' members)."""
+        story (default: from the given stories' members), `arrivals` the events placed so far."""
         tracker = cls(settings)
+        tracker.arrivals = int(arrivals)
         tracker.newest_day = date.fromisoformat(newest_day) if newest_day else None
         tracker.stories = {int(n): story_from_json(s) for n, s in stories.items()}
         tracker.next_number = (int(next_number) if next_number is not None
@@ -447,6 +517,13 @@ class StoryTracker:
                     del story.recent[key]
                 else:
                     tracker._remember_recent(key, number)
+        # the live tracker's order: by last arrival (ties are stale together)
+        tracker._undated = {n: None for n in sorted(
+            (n for n in tracker._open if tracker.stories[n].last_day is None),
+            key=lambda n: (tracker.stories[n].last_arrival, n))}
+        tracker._undated_recent = {k: None for k in sorted(
+            tracker._undated_recent,
+            key=lambda k: tracker.stories[tracker._recent_story[k]].recent[k].touched_arrival)}
         tracker.merged = {}        # `merged` lists the merges made since the restore
         return tracker
 
@@ -469,8 +546,10 @@ def story_to_json(story: StoryState) -> dict:
             "first_day": story.first_day.isoformat() if story.first_day else None,
             "last_day": story.last_day.isoformat() if story.last_day else None,
             "open": story.open, "merged_into": story.merged_into, "terms": sorted(story.terms),
+            "last_arrival": story.last_arrival,
             "recent": [[key, r.day.isoformat() if r.day else None,
-                        r.touched.isoformat() if r.touched else None, dict(r.vector)]
+                        r.touched.isoformat() if r.touched else None, dict(r.vector),
+                        r.touched_arrival]
                        for key, r in story.recent.items()]}
 
 
@@ -483,9 +562,11 @@ def story_from_json(data: Mapping) -> StoryState:
         open=bool(data.get("open", True)),
         merged_into=int(merged) if merged is not None else None,
         terms={str(t) for t in data.get("terms", ())},
-        recent={_key(key): RecentEvent({str(t): float(w) for t, w in vector.items()},
-                                       _day(day), _day(touched))
-                for key, day, touched, vector in data.get("recent", [])})
+        last_arrival=int(data.get("last_arrival", 0)),
+        recent={_key(entry[0]): RecentEvent({str(t): float(w) for t, w in entry[3].items()},
+                                            _day(entry[1]), _day(entry[2]),
+                                            touched_arrival=int(entry[4]) if len(entry) > 4 else 0)
+                for entry in data.get("recent", [])})
 
 
 def update_stories(stories: StoryTracker, events: EventTracker,
