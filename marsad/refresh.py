@@ -75,7 +75,13 @@ class RefreshStats:
 
 
 class Grouping:
-    """Copies and events of a store: the tracker and copy index, restored once, fed chunks."""
+    """Copies and events of a store: the tracker and copy index, restored once, fed chunks.
+
+    Between chunks `compact` leaves in memory what a new restore from the store would load, and
+    nothing more (closed events as stubs, near-copy candidates within their windows): memory
+    stays that of a day's ingest on a huge batch, and a chunk does not read the whole archive
+    again (tested: a refresh in chunks equals ingests of those chunks).
+    """
 
     def __init__(self, store: Store, settings: Settings, *, complete: bool = False) -> None:
         wanted = grouping_settings(settings)
@@ -92,22 +98,26 @@ class Grouping:
         horizon = (date.fromisoformat(newest) - timedelta(days=settings.copy_window_days)
                    ).isoformat() if newest else None
         self.unchecked: set[str] = set()
+        self.copy_window_days = settings.copy_window_days
+        self.published: dict[str, str | None] = {}   # near-copy candidates -> published
         # Undated articles have no copy window in time: the newest UNDATED_NEAR of them (in
         # arrival order) stay near-copy candidates, so an undated archive does not put every
         # article it ever stored back into the LSH index at each chunk (older ones are still
         # matched by their exact key). 5,000 is about four days of the ten SaudiNewsNet outlets
         # (a dated article stays a candidate for `copy_window_days`, 7); restoring them is the
         # part of a chunk's cost that an undated flood repeats at every chunk.
-        near_undated = {doc_id for (doc_id,) in store.db.execute(
+        self.undated: dict[str, None] = {doc_id: None for (doc_id,) in reversed(store.db.execute(
             "SELECT id FROM documents WHERE published IS NULL AND copy_checked = 1"
-            " ORDER BY seq DESC LIMIT ?", (UNDATED_NEAR,))}
+            " ORDER BY seq DESC LIMIT ?", (UNDATED_NEAR,)).fetchall())}    # oldest first
         for doc_id, checked, original, key, signature, shingles, agency, published in \
                 store.copy_records_since(horizon):
             if checked:
-                recent = (doc_id in near_undated) if not published else \
+                recent = (doc_id in self.undated) if not published else \
                     (horizon is None or published[:10] >= horizon)
-                self.index.restore(doc_id, key, signature, shingles, agency,
-                                   near=recent and signature is not None)
+                near = recent and signature is not None
+                self.index.restore(doc_id, key, signature, shingles, agency, near=near)
+                if near:
+                    self.published[doc_id] = published
                 self.duplicate_of[doc_id] = original
             else:
                 self.unchecked.add(doc_id)
@@ -130,17 +140,22 @@ class Grouping:
             self.duplicate_of[doc_id] = self.index.add(doc_id, analysis.document.text,
                                                        analysis.document.metadata.get("agency"))
             self.unchecked.discard(doc_id)
+            if self.index.is_candidate(doc_id):
+                self.published[doc_id] = analysis.document.published
+            if not analysis.document.published:
+                self.undated[doc_id] = None
             self.copies.append((doc_id, self.duplicate_of[doc_id], *self.index.export(doc_id)))
         marked = with_copies(fresh, self.duplicate_of)
         place_articles(self.tracker, marked, self.duplicate_of)
         return with_copies(analyses, self.duplicate_of)
 
     def write(self, store: Store) -> set[int]:
-        """Write what changed (inside the caller's transaction); the changed event numbers."""
+        """Write what changed (inside the caller's transaction); the numbers of the events
+        whose articles changed (the ones to explain again: `EventTracker.grown`)."""
         tracker = self.tracker
         for row in self.copies:
             store.write_copy(*row)
-        changed = set(tracker.changed)
+        changed, grown = set(tracker.changed), set(tracker.grown)
         store.write_grouping(
             {"settings": self.wanted, "n_documents": tracker.n_documents,
              "arrivals": tracker.arrivals,
@@ -149,9 +164,28 @@ class Grouping:
             tracker.placed)
         self.copies.clear()
         tracker.changed.clear()
+        tracker.grown.clear()
         tracker.df_delta.clear()
         tracker.placed.clear()
-        return changed
+        return grown
+
+    def compact(self) -> None:
+        """After a chunk is written: forget what a restore would not load (see the class doc)."""
+        self.tracker.compact()
+        while len(self.undated) > UNDATED_NEAR:
+            del self.undated[next(iter(self.undated))]
+        newest = self.tracker.newest_day
+        horizon = (newest - timedelta(days=self.copy_window_days)).isoformat() if newest else None
+        stale = []
+        for doc_id, published in self.published.items():
+            if not published:
+                if doc_id not in self.undated:
+                    stale.append(doc_id)
+            elif horizon is not None and published[:10] < horizon:
+                stale.append(doc_id)
+        for doc_id in stale:
+            del self.published[doc_id]
+        self.index.forget_near(stale)
 
 
 def with_copies(analyses: Sequence[DocumentAnalysis],
@@ -193,10 +227,11 @@ def refresh(store: Store, settings: Settings, *, progress: Progress | None = Non
     for index, chunk in enumerate(progress(chunks, "placing") if progress and len(chunks) > 1
                                   else chunks):
         if index > 0:
-            # Restored from the store again: only open events, recent copy signatures and open
-            # stories are loaded, so a huge batch (`analyze` of an archive) keeps memory at what
-            # a day's ingest needs instead of growing with the input (restored = live: tested).
-            grouping = Grouping(store, settings)
+            # Only open events, recent copy signatures and open stories are kept (the stories
+            # restored from the store again), so a huge batch (`analyze` of an archive) keeps
+            # memory at what a day's ingest needs instead of growing with the input
+            # (restored = live: tested).
+            grouping.compact()
             stories = _stories(store, settings)
         started = time.perf_counter()
         analyses = grouping.place(list(store.analyses_of(doc_id for _, doc_id in chunk)))

@@ -253,3 +253,24 @@ def test_a_common_term_is_looked_up_in_the_newest_open_events_only(
     assert tracker.add("late", {"today": 0.3, "town2": 0.95}, date(2024, 3, 10)) == 2
     saved = _restored(tracker, Settings())
     assert saved._postings == tracker._postings     # sorted by event number, as when placed
+
+
+def test_a_copy_that_arrives_later_is_counted_in_its_event(tmp_path: Path) -> None:
+    """A wire copy ingested after its original joins the original's event, and the event's
+    row (articles, summary) is redone; an event that only closed is not explained again."""
+    text = (DEMO / "01_wire_storm.txt").read_text(encoding="utf-8")
+    for name, source in (("a", "الرياض"), ("b", "عكاظ")):
+        (tmp_path / f"{name}.jsonl").write_text(json.dumps(
+            {"id": name, "source": source, "published": "2015-08-01", "text": text},
+            ensure_ascii=False) + "\n", encoding="utf-8")
+    with Store(tmp_path / "s.sqlite") as store:
+        ingest([tmp_path / "a.jsonl"], store, search_index=False)
+        ingest([tmp_path / "b.jsonl"], store, search_index=False)
+        assert store.db.execute("SELECT event, duplicate_of FROM documents WHERE id='b'"
+                                ).fetchone() == (0, "a")
+        assert store.db.execute("SELECT n_documents FROM events WHERE number=0").fetchone() == (2,)
+        tracker = EventTracker(Settings())
+        tracker.add("x", {"storm": 1.0}, date(2015, 8, 1))
+        tracker.grown.clear()
+        tracker.add("y", {"budget": 1.0}, date(2015, 8, 9))        # x's event closes
+        assert not tracker.clusters[0].open and tracker.grown == {1} and 0 in tracker.changed

@@ -33,7 +33,9 @@ mode only learns df from the whole collection before placing the first article (
 the store learns it from everything ingested so far plus the batch being ingested.
 
 What changed since the tracker was built or restored (`changed` clusters, `df_delta`, `placed`
-articles) is what a store writes back; `restore` rebuilds a tracker from stored state.
+articles) is what a store writes back; `restore` rebuilds a tracker from stored state. `grown`
+are the events whose articles changed (a new article or a copy), the ones whose explanation
+(title, summary, comparison) must be redone: an event that only closed is not one of them.
 """
 
 from __future__ import annotations
@@ -159,6 +161,8 @@ class EventTracker:
         self._undated: dict[int, None] = {}       # open, no day yet: oldest last arrival first
         # What changed since the tracker was built or restored (what a store must write back).
         self.changed: set[int] = set()
+        self.grown: set[int] = set()
+        self._closed: list[int] = []              # closed since the last `compact`
         self.df_delta: Counter[str] = Counter()
         self.placed: dict[str, int] = {}
 
@@ -204,6 +208,7 @@ class EventTracker:
         self.event_of[doc_id] = best
         self.placed[doc_id] = best
         self.changed.add(best)
+        self.grown.add(best)
         self._close_undated()
         return best
 
@@ -213,6 +218,7 @@ class EventTracker:
         if number is not None:
             self.event_of[doc_id] = number
             self.placed[doc_id] = number
+            self.grown.add(number)
         return number
 
     def _best_cluster(self, vector: Mapping[str, float], names: ArticleNames | None,
@@ -259,6 +265,7 @@ class EventTracker:
         cluster = self.clusters[number]
         cluster.open = False
         self.changed.add(number)
+        self._closed.append(number)
         self._open.pop(number, None)
         self._undated.pop(number, None)
         for term in cluster.total:
@@ -269,6 +276,13 @@ class EventTracker:
                     del postings[at]
                 if not postings:
                     del self._postings[term]
+
+    def compact(self) -> None:
+        """Keep closed events as the stubs a restore makes of them (their state is stored;
+        call after writing it)."""
+        for number in self._closed:
+            self.clusters[number] = Cluster(open=False)
+        self._closed.clear()
 
     # ---------------------------------------------------------- persistence
     @classmethod
