@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -396,4 +397,43 @@ def test_a_refresh_in_chunks_equals_ingests_of_those_chunks(tmp_path: Path, demo
             _feed(fed, demo_analyses[start:start + 4], settings)
         separate = store_dict(fed)
     assert validate(one_refresh) == []
+    assert _without_generator(one_refresh) == _without_generator(separate)
+
+
+def test_chunks_that_forget_old_copy_candidates_equal_ingests_of_those_chunks(
+        tmp_path: Path, demo_analyses, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between chunks a refresh forgets the near-copy candidates a restore would not load (dated
+    ones past `copy_window_days`, undated ones past the newest UNDATED_NEAR) and the closed
+    events' state: what it keeps is what separate ingests restore from the store."""
+    import marsad.refresh as refresh_module
+    monkeypatch.setattr(refresh_module, "UNDATED_NEAR", 2)
+    settings = Settings.from_overrides(copy_window_days=1, event_window_days=1)
+    analyses = []
+    for n, analysis in enumerate(demo_analyses):
+        published = None if n % 3 == 1 else f"2024-03-{10 + n // 2:02d}"
+        analyses.append(replace(analysis, document=replace(analysis.document, published=published)))
+    # near copies of the first dated and the first undated article, arriving past their windows
+    for n, published in ((0, f"2024-03-{10 + len(analyses):02d}"), (1, None)):
+        document = analyses[n].document
+        analyses.append(replace(analyses[n], document=replace(
+            document, id=f"late-{n}", published=published, text=document.text + "\n\nانتهى")))
+    forgotten: list[str] = []
+    original = refresh_module.DuplicateIndex.forget_near
+
+    def forget_near(self, doc_ids):
+        doc_ids = list(doc_ids)
+        forgotten.extend(doc_ids)
+        return original(self, doc_ids)
+
+    monkeypatch.setattr(refresh_module.DuplicateIndex, "forget_near", forget_near)
+    with Store(tmp_path / "chunked.sqlite") as chunked:
+        for analysis in analyses:
+            chunked.add(analysis)
+        refresh(chunked, settings, chunk_articles=3)
+        one_refresh = store_dict(chunked)
+    assert forgotten          # the windows were crossed
+    with Store(tmp_path / "fed.sqlite") as fed:
+        for start in range(0, len(analyses), 3):
+            _feed(fed, analyses[start:start + 3], settings)
+        separate = store_dict(fed)
     assert _without_generator(one_refresh) == _without_generator(separate)

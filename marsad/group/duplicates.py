@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import deque
+from collections.abc import Iterable
 
 import numpy as np
 from datasketch import MinHash
@@ -73,7 +74,7 @@ class _Bands:
     _WIDTH = 4 * _ROWS
 
     def __init__(self) -> None:
-        self._bands: list[dict[bytes, list[str]]] = [{} for _ in range(_BANDS)]
+        self._bands: list[dict[bytes, dict[str, None]]] = [{} for _ in range(_BANDS)]
 
     def _keys(self, hashvalues: np.ndarray) -> list[bytes]:
         data = hashvalues[:_BANDS * _ROWS].astype("<u4").tobytes()
@@ -82,7 +83,15 @@ class _Bands:
 
     def insert(self, doc_id: str, hashvalues: np.ndarray) -> None:
         for band, key in zip(self._bands, self._keys(hashvalues)):
-            band.setdefault(key, []).append(doc_id)
+            band.setdefault(key, {})[doc_id] = None
+
+    def remove(self, doc_id: str, hashvalues: np.ndarray) -> None:
+        for band, key in zip(self._bands, self._keys(hashvalues)):
+            docs = band.get(key)
+            if docs is not None:
+                docs.pop(doc_id, None)
+                if not docs:
+                    del band[key]
 
     def query(self, hashvalues: np.ndarray) -> set[str]:
         found: set[str] = set()
@@ -173,6 +182,29 @@ class DuplicateIndex:
         if agency:
             self._remember(agency, doc_id)
         return best[2] if best else None
+
+    def is_candidate(self, doc_id: str) -> bool:
+        """Whether later articles are compared with this one as a near copy."""
+        return doc_id in self._signatures
+
+    def forget_near(self, doc_ids: Iterable[str]) -> None:
+        """No longer compare later articles with these as near copies (exact copies of them
+        are still found): the index becomes what `restore` with `near=False` for them makes."""
+        agencies = set()
+        for doc_id in doc_ids:
+            values = self._signatures.pop(doc_id, None)
+            if values is None:
+                continue
+            self._lsh.remove(doc_id, values)
+            self._sizes.pop(doc_id, None)
+            agency = self._agency.get(doc_id)
+            if agency:
+                agencies.add(agency)
+        for agency in agencies:
+            # an agency's recent dispatches, as a restore rebuilds them: its last candidates
+            kept = [d for d in self._signatures if self._agency.get(d) == agency]
+            kept.sort(key=self._order.__getitem__)
+            self._recent[agency] = deque(kept[-_RECENT_PER_AGENCY:], maxlen=_RECENT_PER_AGENCY)
 
     def _remember(self, agency: str, doc_id: str) -> None:
         recent = self._recent.get(agency)
