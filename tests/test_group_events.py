@@ -144,3 +144,13 @@ def test_event_title_prefers_a_headline_that_names_the_event() -> None:
     assert [e.title for e in events] == ["افتتاح جسر نهر الزرقاء"]
     alone, _ = group_events(docs[:1], {}, Settings())
     assert alone[0].title == "سهلة وصعبة"                 # its own headline, tatweel removed
+
+
+def test_one_outlet_spelt_two_ways_is_one_source_of_its_event() -> None:
+    """The record id of an outlet and its name from a byline are one outlet: counted once,
+    shown by its Arabic name (the outlet registry)."""
+    events, _ = group_events([analysis(BRIDGE, "a", source="aawsat"),
+                              analysis(BRIDGE_OTHER_WORDS, "b", source="الشرق الاوسط")],
+                             {}, Settings())
+    (event,) = events
+    assert set(event.documents) == {"a", "b"} and event.sources == ("الشرق الأوسط",)

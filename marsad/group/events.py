@@ -37,6 +37,7 @@ from marsad.group.stories import story_records
 from marsad.group.story_tracker import StoryTracker
 from marsad.arabic.normalize import fold
 from marsad.group.tracker import ArticleNames, EventTracker
+from marsad.ingest.outlets import outlet_name
 from marsad.settings import Settings
 from marsad.types import Document, DocumentAnalysis, Event, Story
 
@@ -55,9 +56,12 @@ def published_day(published: str | None) -> date | None:
 
 
 def document_outlet(analysis: DocumentAnalysis) -> str | None:
+    """The outlet an article counts for: one name per outlet however its record or byline spells
+    it (`aawsat`, «الشرق الاوسط» and «الشرق الأوسط» are one outlet, counted once: the registry
+    in `ingest.outlets`); an unknown source as it is."""
     doc = analysis.document
     outlet = doc.source or doc.metadata.get("outlet")
-    return str(outlet) if outlet else None
+    return outlet_name(str(outlet)) if outlet and str(outlet).strip() else None
 
 
 def article_terms(analysis: DocumentAnalysis) -> Counter[str]:
