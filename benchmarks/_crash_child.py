@@ -71,7 +71,7 @@ def _instrument() -> None:
     pipeline._batches = phased_batches  # type: ignore[assignment]
     _wrap(Store, "add", "storing", "analysis")
     _wrap(refresh.Grouping, "__init__", "grouping")
-    _wrap(refresh, "_write_stories", "summaries")
+    _wrap(refresh, "_write_stories", "summaries")          # as the package calls it
     _wrap(Store, "finish_run", "finishing")
 
     crash_at = int(os.environ.get("MARSAD_CRASH_IN_ADD", "0") or 0)

@@ -38,7 +38,7 @@ from marsad.group.timeline import events_timeline
 from marsad.ingest import read_inputs
 from marsad.ingest.clean import clean_record
 from marsad.settings import Settings
-from marsad.refresh import Grouping, needs_refresh, refresh, with_copies
+from marsad.refresh import Grouping, Refresher, needs_refresh, refresh, with_copies
 from marsad.search import ensure_index
 from marsad.store import Store, text_digest
 from marsad.store.reads import Selection
@@ -510,6 +510,10 @@ def ingest(inputs: Sequence[str | Path], store: Store, settings: Settings | None
 
         items = analyze_records(fresh(read_inputs(inputs, settings)), settings, times, seen,
                                 jobs=jobs)
+        # Each full chunk of stored articles is placed at once: readers (`serve`, `report`)
+        # see a long ingest's articles placed a chunk at a time, not all at its end; the store
+        # ends as a refresh after the last article leaves it (tested).
+        refresher = Refresher(store, settings, progress=progress, times=times)
         for item in progress(items, "articles"):
             digest = digests.popleft() if digests else None
             if isinstance(item, Repeat):
@@ -522,11 +526,12 @@ def ingest(inputs: Sequence[str | Path], store: Store, settings: Settings | None
             try:
                 if store.add(item, digest):
                     added += 1
+                    refresher.added(item.document.id)
             except MarsadError as exc:
                 rejection = Rejection(item.document.path or item.document.id, exc.code, str(exc))
                 rejected.append(rejection)
                 store.add_rejection(rejection)
-        refresh(store, settings, progress=progress, times=times)
+        refresher.finish()
         if search_index:
             started = time.perf_counter()
             ensure_index(store)              # under the writer lock, after the articles are placed

@@ -48,7 +48,7 @@ def test_a_failing_summary_or_comparison_loses_only_that_event(monkeypatch: pyte
     whole = pipeline.run([examples], settings)
     assert len(whole.events) >= 2
     victim = whole.events[0].id
-    from marsad import refresh   # the store's incremental explanations (analyze goes through it)
+    from marsad.refresh import explain as refresh   # the store's incremental explanations
     real_summary, real_compare = refresh.summarize_event, refresh.compare_event
 
     def broken_summary(event, *args, **kwargs):  # type: ignore[no-untyped-def]

@@ -405,7 +405,7 @@ def test_chunks_that_forget_old_copy_candidates_equal_ingests_of_those_chunks(
     """Between chunks a refresh forgets the near-copy candidates a restore would not load (dated
     ones past `copy_window_days`, undated ones past the newest UNDATED_NEAR) and the closed
     events' state: what it keeps is what separate ingests restore from the store."""
-    import marsad.refresh as refresh_module
+    import marsad.refresh.grouping as refresh_module
     monkeypatch.setattr(refresh_module, "UNDATED_NEAR", 2)
     settings = Settings.from_overrides(copy_window_days=1, event_window_days=1)
     analyses = []
@@ -437,3 +437,38 @@ def test_chunks_that_forget_old_copy_candidates_equal_ingests_of_those_chunks(
             _feed(fed, analyses[start:start + 3], settings)
         separate = store_dict(fed)
     assert _without_generator(one_refresh) == _without_generator(separate)
+
+
+def test_chunks_placed_while_ingesting_end_as_one_refresh_after(
+        tmp_path: Path, demo_analyses, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`ingest` places each full chunk while it is still storing articles (its workers go on
+    analysing meanwhile): the store ends as when every article is stored first."""
+    import marsad.refresh as refresh_module
+    monkeypatch.setattr(refresh_module, "CHUNK_ARTICLES", 4)
+    settings = Settings()
+    placed_while_storing = []
+    real_add = Store.add
+
+    def add(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        placed_while_storing.append(self.db.execute(
+            "SELECT count(*) FROM documents WHERE event IS NOT NULL").fetchone()[0])
+        return real_add(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "add", add)
+    with Store(tmp_path / "ingested.sqlite") as ingested:
+        ingest([DEMO], ingested, settings, search_index=False)
+        during = store_dict(ingested)
+    assert max(placed_while_storing) >= 12          # three chunks of 4 placed before the end
+    monkeypatch.setattr(Store, "add", real_add)
+    with Store(tmp_path / "after.sqlite") as after:
+        for analysis in demo_analyses:
+            after.add(analysis)
+        refresh(after, settings, chunk_articles=4)
+        at_the_end = store_dict(after)
+
+    def comparable(data: dict) -> dict:             # the run log and paths differ by design
+        data = _without_generator(data)
+        data["documents"] = [{k: v for k, v in d.items() if k not in ("path", "metadata")}
+                             for d in data["documents"]]
+        return data
+    assert comparable(during) == comparable(at_the_end)
