@@ -48,7 +48,6 @@ vectors give the same stories. `update_stories` is what a store calls after plac
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
@@ -57,7 +56,7 @@ from operator import itemgetter, mul
 from marsad.group import features
 from marsad.group.stories import STRONG_LINK
 from marsad.group.tracker import (POSTINGS_VISIT, POSTINGS_VISIT_DATED, UNDATED_WINDOW,
-                                  EventTracker)
+                                  EventTracker, post, unpost)
 from marsad.settings import Settings
 
 EventKey = int | str       # the event tracker's cluster number (a string for an unplaced article)
@@ -201,9 +200,7 @@ class StoryTracker:
         old.touched = self.newest_day
         old.touched_arrival = self.arrivals
         if unit == old.vector:
-            if old.touched is None:
-                self._undated_recent.pop(event_key, None)
-                self._undated_recent[event_key] = None
+            self._queue_undated(event_key, old)
             return number
         self._forget_recent(event_key)
         _add_into(story.total, old.vector, -1.0)
@@ -424,16 +421,7 @@ class StoryTracker:
         for term in terms:
             if term not in indexed:
                 indexed.add(term)
-                insort(self._postings.setdefault(term, []), number)
-
-    def _unpost(self, term: str, number: int) -> None:
-        postings = self._postings.get(term)
-        if postings is not None:
-            at = bisect_left(postings, number)
-            if at < len(postings) and postings[at] == number:
-                del postings[at]
-            if not postings:
-                del self._postings[term]
+                post(self._postings, term, number)
 
     def _close(self, number: int) -> None:
         story = self.stories[number]
@@ -442,7 +430,7 @@ class StoryTracker:
         self._undated.pop(number, None)
         self.changed.add(number)
         for term in story.terms:
-            self._unpost(term, number)
+            unpost(self._postings, term, number)
         story.terms = set()
         for key in list(story.recent):
             self._drop_recent(key)
@@ -450,12 +438,16 @@ class StoryTracker:
     def _remember_recent(self, key: EventKey, number: int) -> None:
         recent = self.stories[number].recent[key]
         self._recent_story[key] = number
-        if recent.touched is None:
-            self._undated_recent.pop(key, None)
-            self._undated_recent[key] = None
+        self._queue_undated(key, recent)
         bucket = self._recent_postings.setdefault(recent.day, {})
         for term in recent.top:
             bucket.setdefault(term, {})[key] = recent.vector[term]
+
+    def _queue_undated(self, key: EventKey, recent: RecentEvent) -> None:
+        """An event touched with no day goes to the end of `_undated_recent` (by last touch)."""
+        if recent.touched is None:
+            self._undated_recent.pop(key, None)
+            self._undated_recent[key] = None
 
     def _forget_recent(self, key: EventKey) -> None:
         self._undated_recent.pop(key, None)

@@ -198,7 +198,7 @@ class EventTracker:
         cluster = self.clusters[best]
         for term in vector:           # the best cluster is open (only open ones are candidates)
             if term not in cluster.total:
-                insort(self._postings.setdefault(term, []), best)
+                post(self._postings, term, best)
         cluster.add(doc_id, vector, day, names)
         self.arrivals += 1
         cluster.last_arrival = self.arrivals
@@ -269,13 +269,7 @@ class EventTracker:
         self._open.pop(number, None)
         self._undated.pop(number, None)
         for term in cluster.total:
-            postings = self._postings.get(term)
-            if postings is not None:
-                at = bisect_left(postings, number)
-                if at < len(postings) and postings[at] == number:
-                    del postings[at]
-                if not postings:
-                    del self._postings[term]
+            unpost(self._postings, term, number)
 
     def compact(self) -> None:
         """Keep closed events as the stubs a restore makes of them (their state is stored;
@@ -309,6 +303,22 @@ class EventTracker:
                     undated.append((cluster.last_arrival, number))
         tracker._undated = {number: None for _, number in sorted(undated)}
         return tracker
+
+
+def post(postings: dict[str, list[int]], term: str, number: int) -> None:
+    """Index `number` under `term` (each term's numbers kept sorted: the newest are last)."""
+    insort(postings.setdefault(term, []), number)
+
+
+def unpost(postings: dict[str, list[int]], term: str, number: int) -> None:
+    """Take `number` out of `term`'s numbers (and the term out when none is left)."""
+    numbers = postings.get(term)
+    if numbers is not None:
+        at = bisect_left(numbers, number)
+        if at < len(numbers) and numbers[at] == number:
+            del numbers[at]
+        if not numbers:
+            del postings[term]
 
 
 def cluster_to_json(cluster: Cluster) -> dict:

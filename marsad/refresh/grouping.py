@@ -49,10 +49,9 @@ class Grouping:
         self.index = DuplicateIndex(settings.duplicate_threshold, settings.agency_copy_threshold)
         self.duplicate_of: dict[str, str | None] = {}
         newest = state.get("newest_day")
-        horizon = (date.fromisoformat(newest) - timedelta(days=settings.copy_window_days)
-                   ).isoformat() if newest else None
-        self.unchecked: set[str] = set()
         self.copy_window_days = settings.copy_window_days
+        horizon = self._horizon(date.fromisoformat(newest) if newest else None)
+        self.unchecked: set[str] = set()
         self.published: dict[str, str | None] = {}   # near-copy candidates -> published
         # Undated articles have no copy window in time: the newest UNDATED_NEAR of them (in
         # arrival order) stay near-copy candidates, so an undated archive does not put every
@@ -66,9 +65,7 @@ class Grouping:
         for doc_id, checked, original, key, signature, shingles, agency, published in \
                 store.copy_records_since(horizon):
             if checked:
-                recent = (doc_id in self.undated) if not published else \
-                    (horizon is None or published[:10] >= horizon)
-                near = recent and signature is not None
+                near = signature is not None and self._near(doc_id, published, horizon)
                 self.index.restore(doc_id, key, signature, shingles, agency, near=near)
                 if near:
                     self.published[doc_id] = published
@@ -123,20 +120,25 @@ class Grouping:
         tracker.placed.clear()
         return grown
 
+    def _horizon(self, newest: date | None) -> str | None:
+        """The first day whose articles are still near-copy candidates (None: every day)."""
+        return (newest - timedelta(days=self.copy_window_days)).isoformat() if newest else None
+
+    def _near(self, doc_id: str, published: str | None, horizon: str | None) -> bool:
+        """Whether an article stays a near-copy candidate: a dated one within the copy window,
+        an undated one among the newest UNDATED_NEAR undated."""
+        if not published:
+            return doc_id in self.undated
+        return horizon is None or published[:10] >= horizon
+
     def compact(self) -> None:
         """After a chunk is written: forget what a restore would not load (see the class doc)."""
         self.tracker.compact()
         while len(self.undated) > UNDATED_NEAR:
             del self.undated[next(iter(self.undated))]
-        newest = self.tracker.newest_day
-        horizon = (newest - timedelta(days=self.copy_window_days)).isoformat() if newest else None
-        stale = []
-        for doc_id, published in self.published.items():
-            if not published:
-                if doc_id not in self.undated:
-                    stale.append(doc_id)
-            elif horizon is not None and published[:10] < horizon:
-                stale.append(doc_id)
+        horizon = self._horizon(self.tracker.newest_day)
+        stale = [doc_id for doc_id, published in self.published.items()
+                 if not self._near(doc_id, published, horizon)]
         for doc_id in stale:
             del self.published[doc_id]
         self.index.forget_near(stale)
