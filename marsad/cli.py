@@ -56,6 +56,25 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
+def _duration(text: str) -> float:
+    from marsad.watch import parse_duration
+    try:
+        return parse_duration(text)
+    except (ValueError, IndexError):
+        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (10m, 30s, 1h)") from None
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """The INPUT arguments (files, folders, URLs) and the URLs of `--feeds FILE`."""
+    inputs = list(args.inputs)
+    if getattr(args, "feeds", None):
+        from marsad.ingest.fetch import feed_urls
+        inputs += feed_urls(args.feeds)
+    if not inputs:
+        raise UsageError("no input", "give files, folders or URLs, or --feeds FILE")
+    return inputs
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     import tempfile
     from marsad.pipeline import run_to_store
@@ -66,7 +85,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     # outputs are streamed from it: the same work as `ingest` followed by `report`.
     with tempfile.TemporaryDirectory(prefix="marsad-") as folder:
         with Store(Path(folder) / "analysis.sqlite") as store:
-            result = run_to_store(args.inputs, store, _settings(args),
+            result = run_to_store(_inputs(args), store, _settings(args),
                                   _progress_factory(args.quiet), jobs=args.jobs)
             _report_rejections(result.rejected, args)
             _say(args, _store_summary(store, len(result.rejected)))
@@ -107,7 +126,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from marsad.pipeline import ingest
     from marsad.store import Store
     with Store(args.db) as store:
-        result = ingest(args.inputs, store, _settings(args), _progress_factory(args.quiet),
+        result = ingest(_inputs(args), store, _settings(args), _progress_factory(args.quiet),
                         jobs=args.jobs, on_wait=lambda message: print(f"marsad: {message}",
                                                                       file=sys.stderr))
     _report_rejections(result.rejected, args)
@@ -116,6 +135,46 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if result.added + result.unchanged == 0:
         print("marsad: no article could be processed", file=sys.stderr)
         return EXIT_NOTHING
+    return EXIT_OK
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    import signal
+    from marsad.store import Store
+    from marsad.watch import Watcher, describe
+    feeds: list[str] = []
+    if args.feeds:
+        from marsad.ingest.fetch import feed_urls
+        feeds = feed_urls(args.feeds)
+    for folder in args.folders:
+        if not Path(folder).is_dir():
+            raise UsageError(f"{display_name(folder)}: not a folder", "marsad watch FOLDER...")
+
+    def stop(_signum: int, _frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)   # one stop is enough
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)     # a service manager's stop: as Ctrl-C
+
+    def report(outcome) -> None:  # type: ignore[no-untyped-def]
+        _report_rejections(outcome.skipped, args)
+        if outcome.result is not None:
+            _report_rejections(outcome.result.rejected, args)
+        line = describe(outcome, args.db)
+        if line and not args.quiet:
+            print(f"marsad watch: {line}", file=sys.stderr, flush=True)
+
+    with Store(args.db) as store:
+        watcher = Watcher(args.folders, store, _settings(args), feeds=feeds, every=args.every,
+                          interval=args.interval, settle=0.0 if args.once else args.settle,
+                          jobs=args.jobs)
+        _say(args, f"marsad watch: watching {', '.join(display_name(f) for f in args.folders)}"
+                   + (f" and {len(feeds)} feeds every {args.every:g} s" if feeds else "")
+                   + f" into {args.db} (Ctrl-C stops)")
+        try:
+            watcher.run(report, once=args.once,
+                        on_wait=lambda message: print(f"marsad: {message}", file=sys.stderr))
+        except KeyboardInterrupt:
+            _say(args, "marsad watch: stopped; stored articles are kept")
     return EXIT_OK
 
 
@@ -288,12 +347,18 @@ def build_parser() -> argparse.ArgumentParser:
                        help="reject an article (a file, or one JSON record) larger than "
                        "this (default 20; JSON Lines files of any size are streamed)")
 
+    def inputs(p: argparse.ArgumentParser) -> None:
+        p.add_argument("inputs", nargs="*", metavar="INPUT",
+                       help="files or folders (recursive), or http(s) URLs of feeds or pages")
+        p.add_argument("--feeds", metavar="FILE",
+                       help="a file of feed URLs, one a line (fetched with your network)")
+
     def jobs(p: argparse.ArgumentParser) -> None:
         p.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
                        help="analyse articles in N processes (default 1; results are the same)")
 
     p = sub.add_parser("analyze", help="analyse articles and write the analysis file/report")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (recursive)")
+    inputs(p)
     p.add_argument("--json", metavar="FILE", help="write the analysis JSON here")
     p.add_argument("--html", metavar="DIR", help="write the HTML report (DIR/index.html)")
     jobs(p)
@@ -301,11 +366,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("ingest", help="analyse articles into an embedded store (incremental)")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (recursive)")
+    inputs(p)
     p.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"store file ({DEFAULT_DB})")
     jobs(p)
     common(p)
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("watch", help="ingest each new or changed file of folders as it appears")
+    p.add_argument("folders", nargs="+", metavar="FOLDER", help="folders to watch (recursive)")
+    p.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"store file ({DEFAULT_DB})")
+    p.add_argument("--feeds", metavar="FILE", help="a file of feed URLs, one a line, polled too")
+    p.add_argument("--every", type=_duration, default=600.0, metavar="DURATION",
+                   help="how often the feeds are fetched (10m, 1h, 90s; default 10m)")
+    p.add_argument("--interval", type=_duration, default=2.0, metavar="DURATION",
+                   help="how often the folders are scanned (default 2s)")
+    p.add_argument("--settle", type=_duration, default=2.0, metavar="DURATION",
+                   help="a file is read once unchanged for this long (default 2s)")
+    p.add_argument("--once", action="store_true",
+                   help="one pass over the folders (and feeds), then exit (for cron)")
+    jobs(p)
+    common(p)
+    p.set_defaults(func=cmd_watch)
 
     p = sub.add_parser("report", help="analysis file/report of a store (read, not recomputed)")
     p.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"store file ({DEFAULT_DB})")
@@ -397,7 +478,8 @@ def _safe_streams() -> None:
 
 def _doing(args: argparse.Namespace) -> str:
     """What the command was doing, for the last-resort message ("analyze on a.json, b/")."""
-    inputs = getattr(args, "inputs", None) or [getattr(args, "file", None) or
+    inputs = getattr(args, "inputs", None) or getattr(args, "folders", None) or [
+        getattr(args, "file", None) or
                                               getattr(args, "db", None)]
     shown = ", ".join(display_name(str(i)) for i in inputs if i is not None)
     if len(shown) > 200:

@@ -82,6 +82,9 @@ E_NOT_REGULAR = "E_NOT_REGULAR"     # a FIFO, socket or device: never opened (it
 E_LINK = "E_LINK"                   # a dangling symlink or a symlink loop
 E_ARCHIVE = "E_ARCHIVE"             # a broken archive, or one above the member/size/ratio limits
 E_UNSUPPORTED = "E_UNSUPPORTED"     # file type marsad does not read
+E_FEED = "E_FEED"                   # an RSS/Atom document that cannot be parsed, or a feed URL
+                                    # that cannot be fetched
+E_WARC = "E_WARC"                   # a WARC file that is broken or holds no HTML page
 E_LANGUAGE = "E_LANGUAGE"         # the article is not in an accepted language (Arabic)
 E_DUPLICATE_ID = "E_DUPLICATE_ID"   # two different articles claim the same id
 E_STAGE = "E_STAGE"                 # a pipeline stage failed on this article (a bug: report it)

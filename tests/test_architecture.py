@@ -31,8 +31,10 @@ ALLOWED: dict[str, set[str]] = {
                    "export"},
     # the web layer reads the store; its one write (POST /api/articles) goes through `api`
     "web": BASE | {"arabic", "ingest", "store", "export", "api", "search", "__init__"},
+    # the live stream: folders polled, batches through pipeline.ingest into the store
+    "watch": BASE | {"ingest", "store", "pipeline"},
     "cli": BASE | {"arabic", "ingest", "extract", "group", "explain", "store", "pipeline",
-                   "refresh", "export", "api", "search", "web", "__init__"},
+                   "refresh", "export", "api", "search", "web", "watch", "__init__"},
     "__init__": {"api"},
 }
 

@@ -110,8 +110,9 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert written["documents"] == [] and written["rejected"][0]["code"] == "E_EMPTY"
     assert main(["analyze", str(empty), "-q"]) == 2                      # nothing to write
     assert main(["report", "--db", str(tmp_path / "none.sqlite"), "--json", "x"]) == 2
+    assert main(["analyze", "--json", str(tmp_path / "y.json")]) == 2   # no input (nor --feeds)
     with pytest.raises(SystemExit) as exc:
-        main(["analyze"])                                                 # argparse: no input
+        main(["analyze", "--jobs", "0"])                                  # argparse: bad value
     assert exc.value.code == 2
 
 

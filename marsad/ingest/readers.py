@@ -21,16 +21,21 @@ from marsad.errors import (E_ARCHIVE, E_BINARY, E_EMPTY, E_JSON, E_STAGE, E_TOO_
                            E_UNREADABLE, E_UNSUPPORTED, InputError)
 from marsad.ingest.archives import Source, archive_sources, archive_suffix, plain_source
 from marsad.ingest.encoding import binary_reason, decode_bytes
+from marsad.ingest.feeds import FEED_SUFFIXES, looks_like_feed, read_feed
+from marsad.ingest.fetch import is_url, read_url
 from marsad.ingest.html import decode_html, looks_like_html, parse_html
 from marsad.ingest.jsonstream import Item, iter_array, iter_lines, parse_record
 from marsad.ingest.paths import display_name, walk_inputs
 from marsad.ingest.textsafe import safe_metadata, safe_text
+from marsad.ingest.warc import WARC_SUFFIXES, read_warc
 from marsad.settings import Settings
 from marsad.types import RawRecord, Rejection
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 JSON_SUFFIXES = frozenset({".json"})
+READS = ("marsad reads .txt, .html, .json, .jsonl, RSS/Atom (.rss, .atom, .xml), WARC (.warc) "
+         "and .zip/.gz/.tar archives of them")
 
 # Record field names, in order of preference.
 _ID_FIELDS = ("id", "_id", "guid", "doc_id")
@@ -47,12 +52,17 @@ _KNOWN_FIELDS = frozenset(_ID_FIELDS + _TITLE_FIELDS + _TEXT_FIELDS + _SOURCE_FI
 
 def read_inputs(paths: Sequence[str | os.PathLike[str]],
                 settings: Settings) -> Iterator[RawRecord | Rejection]:
-    """Every article found in `paths` (files or folders, recursively), or why one was rejected."""
-    for item in walk_inputs(paths):
-        if isinstance(item, Rejection):
-            yield item
-        else:
-            yield from read_file(item, settings)
+    """Every article found in `paths` (files or folders, recursively, and http(s) URLs of
+    feeds or pages), or why one was rejected."""
+    for given in paths:
+        if is_url(given):
+            yield from read_url(str(given), settings)
+            continue
+        for item in walk_inputs([given]):
+            if isinstance(item, Rejection):
+                yield item
+            else:
+                yield from read_file(item, settings)
 
 
 def read_file(path: Path, settings: Settings) -> Iterator[RawRecord | Rejection]:
@@ -89,6 +99,10 @@ def read_source(source: Source, settings: Settings) -> Iterator[RawRecord | Reje
             yield from _read_jsonl(source, settings)
         elif source.suffix in JSON_SUFFIXES:
             yield from _read_json(source, settings)
+        elif source.suffix in WARC_SUFFIXES:
+            with source.open() as stream:
+                yield from read_warc(stream, source.name, source.stem,
+                                     settings.max_record_bytes)
         else:
             data = _read_whole(source, settings)
             if source.suffix in HTML_SUFFIXES:
@@ -96,6 +110,8 @@ def read_source(source: Source, settings: Settings) -> Iterator[RawRecord | Reje
                 yield _html_record(decode_html(data, source.name), source)
             elif source.suffix in TEXT_SUFFIXES:
                 yield _text_record(data, source.name, source.stem)
+            elif source.suffix in FEED_SUFFIXES:
+                yield from _feed_records(data, source)
             else:
                 yield from _sniff(data, source)
     except InputError as error:
@@ -125,6 +141,15 @@ def _read_whole(source: Source, settings: Settings) -> bytes:
     return data
 
 
+def _feed_records(data: bytes, source: Source) -> Iterator[RawRecord | Rejection]:
+    _refuse_binary(data, source.name)
+    head = data[:4096].decode("utf-8", "replace").lstrip("\ufeff")
+    if not looks_like_feed(head):
+        raise InputError(source.name, "an XML file that is not an RSS or Atom feed",
+                         READS, code=E_UNSUPPORTED)
+    yield from read_feed(data, source.name, source.stem)
+
+
 def _html_record(html: str, source: Source) -> RawRecord:
     record = parse_html(html, source.name, source.stem)
     return _safe_record(record)
@@ -135,7 +160,7 @@ def _refuse_binary(data: bytes, name: str) -> None:
     if reason is not None:
         hint = ("name it .gz, .zip or .tar to have it read as an archive"
                 if "compress" in reason or "archive" in reason else
-                "marsad reads .txt, .html, .json, .jsonl and .zip/.gz/.tar archives of them")
+                READS)
         raise InputError(name, f"not a text file: {reason}", hint, code=E_BINARY)
 
 
@@ -161,13 +186,12 @@ def _sniff(data: bytes, source: Source) -> Iterator[RawRecord | Rejection]:
     except InputError as error:
         if error.code == E_EMPTY:
             raise
-        raise InputError(name, f"unsupported file type ({error.reason})",
-                         "marsad reads .txt, .html, .json, .jsonl and .zip/.gz/.tar archives",
+        raise InputError(name, f"unsupported file type ({error.reason})", READS,
                          code=E_BINARY if error.code == E_BINARY else E_UNSUPPORTED) from error
     head = text.lstrip()[:512].lower()
-    if head.startswith("<?xml") and ("<rss" in head or "<feed" in head):
-        raise InputError(name, "RSS/Atom feeds are not read by this reader",
-                         "save the linked articles as .html or .txt", code=E_UNSUPPORTED)
+    if looks_like_feed(text[:4096]):
+        yield from read_feed(data, name, stem)
+        return
     if looks_like_html(text):
         yield _html_record(text, source)
         return

@@ -434,6 +434,29 @@ class Store(StoreReads):
             self._db.execute("INSERT INTO meta VALUES ('grouping_epoch', '1') ON CONFLICT(key)"
                              " DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
+    # ------------------------------------------------------------------ watched files
+    _WATCHED_DDL = ("CREATE TABLE IF NOT EXISTS watched (path BLOB PRIMARY KEY, "
+                    "size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, at REAL NOT NULL)")
+
+    def watched_files(self) -> dict[bytes, tuple[int, int]]:
+        """path (file-system bytes) -> (size, mtime_ns) of every file `marsad watch` has
+        ingested into this store (empty for a store never watched)."""
+        try:
+            rows = self._db.execute("SELECT path, size, mtime_ns FROM watched").fetchall()
+        except sqlite3.OperationalError:        # no such table: never watched
+            return {}
+        return {bytes(path): (size, mtime) for path, size, mtime in rows}
+
+    def mark_watched(self, files: Iterable[tuple[bytes, int, int]]) -> None:
+        """Record files as ingested at this size and time (after their articles are stored:
+        a kill in between only makes the next start read them again, and a record already
+        stored is skipped)."""
+        with self.transaction():
+            self._db.execute(self._WATCHED_DDL)
+            self._db.executemany("INSERT OR REPLACE INTO watched VALUES (?,?,?,?)",
+                                 [(path, size, mtime, time.time())
+                                  for path, size, mtime in files])
+
     def meta(self, key: str) -> Any:
         row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return json.loads(row[0]) if row else None
