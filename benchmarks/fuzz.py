@@ -6,10 +6,10 @@
 Every input goes through one of three targets, chosen by its first byte:
 - bytes -> `decode_bytes`: text or InputError(E_ENCODING), never another exception; the text
   has no NUL and encodes to UTF-8;
-- bytes -> a file with a fuzzed suffix (.txt .html .json .jsonl .gz .zip .tar, none, or a real
-  zip/gzip built around the bytes) -> `read_inputs` -> `clean_record` -> sentences and
+- bytes -> a file with a fuzzed suffix (.txt .html .json .jsonl .gz .zip .tar .rss .xml
+  .warc, none, or a real zip/gzip built around the bytes) -> `read_inputs` -> `clean_record` -> sentences and
   quantities: only RawRecords and Rejections come out, every string encodes to UTF-8, every
-  metadata value serialises to JSON;
+  metadata value serialises to JSON, and no reader fails into its last handler (E_STAGE);
 - text (with lone surrogates) -> `normalize` (the offset map stays inside the original and is
   monotonic; `fold` agrees), `word_tokens`, `split_sentences` (spans ordered, inside the text),
   `parse_numeral`.
@@ -50,7 +50,7 @@ from marsad.types import RawRecord, Rejection  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results"
 CRASHES = RESULTS / "fuzz-crashes"
 SUFFIXES = (".txt", ".html", ".json", ".jsonl", ".gz", ".zip", ".tar", "", "built.zip",
-            "built.jsonl.gz")
+            "built.jsonl.gz", ".rss", ".xml", ".warc", "built.warc.gz")
 # Small limits so the fuzzer also reaches the "too large" and bomb paths.
 SETTINGS = Settings.from_overrides(max_record_bytes=200_000, max_file_bytes=2_000_000,
                                    max_archive_members=50)
@@ -91,6 +91,9 @@ def _write_input(folder: Path, data: bytes, suffix: str) -> Path:
     elif suffix == "built.jsonl.gz":
         path = folder / "in.jsonl.gz"
         path.write_bytes(gzip.compress(data))
+    elif suffix == "built.warc.gz":
+        path = folder / "in.warc.gz"
+        path.write_bytes(gzip.compress(data))
     else:
         path = folder / f"in{suffix}"
         path.write_bytes(data)
@@ -106,6 +109,8 @@ def check_read(data: bytes, suffix: str, folder: Path) -> None:
             for value in (item.input, item.code, item.reason):
                 _encodable(value, "rejection field")
             _check("\n" not in item.input, "rejection input has a newline")
+            # E_STAGE from a reader is its last handler catching a marsad bug
+            _check(item.code != "E_STAGE", f"reader failed: {item.reason}")
             continue
         _check(isinstance(item, RawRecord), f"reader yielded {type(item).__name__}")
         for value in (item.text, item.id, item.title, item.source, item.url, item.published,
@@ -224,6 +229,17 @@ def one_input(data: bytes, stats: Stats, folder: Path) -> None:
         stats.crash(data, exc)
 
 
+def _warc_seed() -> bytes:
+    page = ("<html><head><title>خبر</title></head><body><article><p>" + _ARABIC * 3
+            + "</p></article></body></html>").encode("utf-8")
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + page
+    head = ("WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://x.sa/1\r\n"
+            "WARC-Date: 2015-07-23T10:00:00Z\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
+            f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(http)}"
+            "\r\n\r\n").encode("ascii")
+    return head + http + b"\r\n\r\n"
+
+
 _ARABIC = ("وقال الوزير إن «الاجتماع» انتهى، مؤكداً أن 4 آلاف طلعة نُفّذت في ٢٠١٥. "
            "مُحَمَّد ـــــ ﻻ \u200f\u202b١٢٫٥ مليون دولار\n")
 _SEEDS = [
@@ -232,6 +248,11 @@ _SEEDS = [
     b"\x01\x03" + (json.dumps({"text": _ARABIC}) + "\n").encode() * 3,
     b"\x01\x01<html><body><p>" + _ARABIC.encode() * 3 + b"</p></body></html>",
     b"\x02" + _ARABIC.encode("utf-16-le"), b"\x03\xef\xbb\xbf" + _ARABIC.encode(),
+    # an RSS feed (suffix .rss) and a WARC response record (suffix .warc)
+    b"\x01\x0a" + ('<?xml version="1.0" encoding="utf-8"?><rss><channel><title>سبق</title>'
+                   f"<item><title>خبر</title><link>https://x.sa/1</link><description><![CDATA[<p>"
+                   f"{_ARABIC}</p>]]></description></item></channel></rss>").encode(),
+    b"\x01\x0c" + _warc_seed(),
 ]
 
 

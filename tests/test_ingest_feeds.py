@@ -284,3 +284,35 @@ def test_feeds_file_lists_urls(tmp_path: Path) -> None:
     from marsad.errors import UsageError
     with pytest.raises(UsageError, match="feeds.txt:2"):
         feed_urls(listing)
+
+
+# ------------------------------------------------------------------ fuzzing (bounded)
+
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st  # noqa: E402
+
+_FEED = rss(ITEM).encode("utf-8")
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(0, len(_FEED)), junk=st.binary(max_size=40), suffix=st.sampled_from(
+    [".rss", ".xml", ".atom", ".warc"]))
+def test_damaged_feeds_and_warcs_never_crash_the_reader(tmp_path: Path, cut: int, junk: bytes,
+                                                        suffix: str) -> None:
+    """A feed or WARC cut anywhere and spliced with junk: records or coded rejections, never
+    an internal error (the reader's last handler turns a crash into E_STAGE: none allowed)."""
+    if suffix == ".warc":
+        whole = (tmp_path / "w.warc")
+        if not whole.exists():
+            write_warc(whole, CRAWL, False)
+        data = whole.read_bytes()
+        data = data[: cut * len(data) // len(_FEED)] + junk
+    else:
+        data = _FEED[:cut] + junk + _FEED[cut:]
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_bytes(data)
+    for item in read(path):
+        assert isinstance(item, (RawRecord, Rejection))
+        if isinstance(item, Rejection):
+            assert item.code != "E_STAGE", item
+        else:
+            assert "<script" not in item.text

@@ -103,7 +103,8 @@ def _entry_record(entry: Any, where: str, fallback_id: str, outlet: str | None, 
 def _date(entry: Any) -> str | None:
     """The entry's publication (else update) time as ISO 8601 in UTC, else its raw text."""
     for key in ("published", "updated", "created"):
-        parsed = entry.get(f"{key}_parsed")
+        # dict.get: feedparser's own get warns when it maps `updated` to `published`
+        parsed = dict.get(entry, f"{key}_parsed")
         if parsed is not None:
             moment = datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
             return moment.isoformat()

@@ -10,7 +10,11 @@ not articles and are skipped, counted: a WARC without a single page is rejected 
 
 from __future__ import annotations
 
+import io
+import logging
 import re
+import zlib
+from contextlib import contextmanager, redirect_stderr
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -30,17 +34,23 @@ def read_warc(stream: BinaryIO, name: str, stem: str,
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    class Quiet(ArchiveIterator):               # type: ignore[misc]
-        INC_RECORD = ""    # warcio writes its own warnings to stderr; counted in err_count
-
     pages = skipped = 0
     index = -1
-    records = Quiet(stream)
+    complaints = io.StringIO()
     try:
-        for index, record in enumerate(records):
-            content_type = _page(record)
-            data = record.content_stream().read(limit + 1) if content_type else b""
-            if _cut(record):
+        with _quiet(complaints):
+            records = iter(enumerate(ArchiveIterator(stream)))
+        while True:
+            # Only warcio's own calls run with stderr captured (never across a yield).
+            with _quiet(complaints):
+                step = next(records, None)
+                if step is None:
+                    break
+                index, record = step
+                content_type = _page(record)
+                data = record.content_stream().read(limit + 1) if content_type else b""
+                cut = _cut(record)
+            if cut:
                 # The pages before are kept; the rest of a cut archive cannot be found.
                 raise InputError(name, f"the WARC is cut short in record {index}",
                                  "copy the whole file again", code=E_WARC)
@@ -53,15 +63,37 @@ def read_warc(stream: BinaryIO, name: str, stem: str,
                 yield _record(record, data, content_type, where, f"{stem}-{index}", limit)
             except InputError as error:
                 yield Rejection(error.input_name, error.code, str(error.reason))
-    except ArchiveLoadFailed as exc:
-        raise InputError(name, f"broken WARC after record {index + 1}: {exc}",
-                         code=E_WARC) from exc
-    if records.err_count:
-        raise InputError(name, f"{records.err_count:,} WARC records with a wrong "
-                         "Content-Length (their neighbours may be misread)", code=E_WARC)
+    except InputError:
+        raise
+    except (ArchiveLoadFailed, ValueError, AttributeError, TypeError, IndexError, KeyError,
+            EOFError, OSError, zlib.error, UnicodeError) as exc:
+        # warcio's parser fails in many ways on damaged bytes (found by fuzzing): all of them
+        # are the archive's fault, and the records before are kept.
+        raise InputError(name, f"broken WARC after record {index + 1}: "
+                         f"{type(exc).__name__}: {exc}", code=E_WARC) from exc
+    said = " ".join(complaints.getvalue().split())
+    if said:
+        # warcio goes on past a wrong Content-Length or damaged compressed data, saying so on
+        # stderr: the records it read are kept, and the archive is named damaged.
+        raise InputError(name, f"damaged WARC (records after the damage may be misread or "
+                         f"missing): {said[:300]}", code=E_WARC)
     if pages == 0:
         raise InputError(name, f"no archived HTML page among {skipped:,} WARC records "
                          "(requests, metadata, redirects, images...)", code=E_WARC)
+
+
+@contextmanager
+def _quiet(into: io.StringIO) -> Iterator[None]:
+    """warcio's messages (it writes to stderr and logs warnings) kept for the rejection."""
+    logger = logging.getLogger("warcio")
+    handler = logging.StreamHandler(into)
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        with redirect_stderr(into):
+            yield
+    finally:
+        logger.removeHandler(handler)
 
 
 def _cut(record: Any) -> bool:
