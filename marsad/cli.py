@@ -178,6 +178,46 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_spark(args: argparse.Namespace) -> int:
+    from marsad.spark import run_spark
+    from marsad.spark.session import spark_session
+    inputs = _inputs(args)
+    out = Path(args.out)
+    session = spark_session(args.master)
+    try:
+        result = run_spark(inputs, out, _settings(args), session=session)
+    finally:
+        session.stop()
+    _say(args, f"spark ({args.master}): {result.records} records in {result.shards} shards, "
+               f"{result.analysed} articles analysed in {result.seconds:.1f} s: "
+               f"{out / 'analyses'}")
+    args.dir = str(out)
+    args.db = args.db or str(out / "marsad.sqlite")
+    code = cmd_import(args)
+    if code == EXIT_OK and args.tables:
+        from marsad.export.tables import TABLES, export_table
+        from marsad.store import Store
+        with Store(args.db, readonly=True) as store:
+            for table in TABLES:
+                count = export_table(store, table, "parquet", out / f"{table}.parquet")
+                _say(args, f"{table}: {count} rows in {out / (table + '.parquet')}")
+    return code
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from marsad.spark import load_analyses
+    from marsad.store import Store
+    with Store(args.db) as store:
+        result = load_analyses(args.dir, store, _settings(args), _progress_factory(args.quiet))
+    _report_rejections(result.rejected, args)
+    _say(args, f"{result.added} added, {result.unchanged} already stored, "
+               f"{len(result.rejected)} rejected; {result.total} articles in {args.db}")
+    if result.added + result.unchanged == 0:
+        print("marsad: no article could be processed", file=sys.stderr)
+        return EXIT_NOTHING
+    return EXIT_OK
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from marsad.pipeline import needs_refresh
     from marsad.refresh import refresh
@@ -371,6 +411,25 @@ def build_parser() -> argparse.ArgumentParser:
     jobs(p)
     common(p)
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("spark", help="the per-article stages on Spark, then a store and tables")
+    inputs(p)
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="output folder: analyses/ (Parquet), marsad.sqlite, TABLE.parquet")
+    p.add_argument("--master", default="local[2]", metavar="URL",
+                   help="Spark master: local[N], spark://host:7077, yarn (default local[2])")
+    p.add_argument("--db", metavar="PATH", help="store to keep the articles in "
+                   "(default DIR/marsad.sqlite; an existing store is added to)")
+    p.add_argument("--no-tables", dest="tables", action="store_false",
+                   help="do not write the export tables as Parquet")
+    common(p)
+    p.set_defaults(func=cmd_spark)
+
+    p = sub.add_parser("import", help="keep articles analysed by `marsad spark` in a store")
+    p.add_argument("dir", metavar="DIR", help="the --out folder of `marsad spark`")
+    p.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"store file ({DEFAULT_DB})")
+    common(p)
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("watch", help="ingest each new or changed file of folders as it appears")
     p.add_argument("folders", nargs="+", metavar="FOLDER", help="folders to watch (recursive)")

@@ -31,10 +31,12 @@ ALLOWED: dict[str, set[str]] = {
                    "export"},
     # the web layer reads the store; its one write (POST /api/articles) goes through `api`
     "web": BASE | {"arabic", "ingest", "store", "export", "api", "search", "__init__"},
+    # Spark: the per-article stages on a cluster, the outcomes kept by pipeline.store_outcomes
+    "spark": BASE | {"ingest", "pipeline", "store"},
     # the live stream: folders polled, batches through pipeline.ingest into the store
     "watch": BASE | {"ingest", "store", "pipeline"},
     "cli": BASE | {"arabic", "ingest", "extract", "group", "explain", "store", "pipeline",
-                   "refresh", "export", "api", "search", "web", "watch", "__init__"},
+                   "refresh", "export", "api", "search", "web", "watch", "spark", "__init__"},
     "__init__": {"api"},
 }
 

@@ -23,7 +23,7 @@ from itertools import islice
 from pathlib import Path
 
 from marsad.arabic.sentences import split_sentences
-from marsad.errors import E_DUPLICATE_ID, E_STAGE, InputError, MarsadError, ModelError
+from marsad.errors import E_DUPLICATE_ID, E_STAGE, InputError, ModelError
 from marsad.explain.compare import compare_event, compare_events
 from marsad.explain.guard import per_item, whole_or_each
 from marsad.explain.summaries import quote_speakers, summarize_event, summarize_story
@@ -35,10 +35,9 @@ from marsad.group.duplicates import DuplicateIndex
 from marsad.group.events import group_events
 from marsad.group.tracker import EventTracker
 from marsad.group.timeline import events_timeline
-from marsad.ingest import read_inputs
 from marsad.ingest.clean import clean_record
 from marsad.settings import Settings
-from marsad.refresh import Grouping, Refresher, needs_refresh, refresh, with_copies
+from marsad.refresh import Grouping, needs_refresh, refresh, with_copies
 from marsad.search import ensure_index
 from marsad.store import Store, text_digest
 from marsad.store.reads import Selection
@@ -272,24 +271,29 @@ def analyze_records(records: Iterable[RawRecord | Rejection], settings: Settings
     a repeated article is skipped and a clash of different articles on one id is reported.
     `jobs` > 1 runs the per-article stages in that many processes (same results, same order).
     """
-    seen = seen if seen is not None else {}
-    for record, outcome, seconds in _outcomes(records, settings, jobs):
-        if times is not None:
-            for stage, spent in seconds.items():
-                times.seconds[stage] += spent
-        if isinstance(record, Rejection):
-            yield record
-            continue
+    def outcomes() -> Iterator[RawRecord | Rejection | DocumentAnalysis]:
+        for record, outcome, seconds in _outcomes(records, settings, jobs):
+            if times is not None:
+                for stage, spent in seconds.items():
+                    times.seconds[stage] += spent
+            yield record if isinstance(record, Rejection) else outcome  # type: ignore[misc]
+    return unique_analyses(outcomes(), seen if seen is not None else {})
+
+
+def unique_analyses(outcomes: Iterable[DocumentAnalysis | Rejection], seen: dict[str, str]
+                    ) -> Iterator[DocumentAnalysis | Rejection | Repeat]:
+    """Each analysis under the id it gets in the store (`seen`: id -> text digest of the
+    articles taken so far, updated): a repeat becomes a Repeat, an id clash a Rejection or a
+    disambiguated file id."""
+    for outcome in outcomes:
         if isinstance(outcome, Rejection):
             yield outcome
             continue
-        assert outcome is not None
         analysis = outcome
-        name = record.path or record.id or "<record>"
         document = analysis.document
-        unique = _unique_id(document, record, seen)
+        unique = _unique_id(document, seen)
         if unique is None:
-            yield Repeat(document.id, name)  # the very same article again: nothing to do
+            yield Repeat(document.id, document.path or document.id)  # the same article again
             continue
         if isinstance(unique, Rejection):
             yield unique
@@ -300,24 +304,24 @@ def analyze_records(records: Iterable[RawRecord | Rejection], settings: Settings
         yield analysis
 
 
-def _unique_id(document: Document, record: RawRecord,
-               seen: dict[str, str]) -> str | Rejection | None:
+def _unique_id(document: Document, seen: dict[str, str]) -> str | Rejection | None:
     """The id this document gets: its own, a disambiguated file id, None for a repeat."""
     taken = seen.get(document.id)
     if taken is None:
         return document.id
     if taken == text_digest(document.text):
         return None
-    file_derived = record.path is not None and Path(record.path).stem == document.id
+    file_derived = document.path is not None and Path(document.path).stem == document.id
     if not file_derived:
-        return Rejection(record.path or document.id, E_DUPLICATE_ID,
+        return Rejection(document.path or document.id, E_DUPLICATE_ID,
                          f"id '{document.id}' is already used by a different article; "
                          "give each record a unique id")
     for n in range(2, 10_000):
         candidate = f"{document.id}-{n}"
         if candidate not in seen:
             return candidate
-    return Rejection(record.path or document.id, E_DUPLICATE_ID, "too many files share this name")
+    return Rejection(document.path or document.id, E_DUPLICATE_ID,
+                     "too many files share this name")
 
 
 def _rename(analysis: DocumentAnalysis, new_id: str) -> DocumentAnalysis:
@@ -455,92 +459,6 @@ def store_analysis(store: Store, selection: Selection | None = None) -> Analysis
     return analysis_from_dict(store_dict(store, selection))
 
 
-@dataclass(frozen=True)
-class IngestResult:
-    """What one `ingest` call did to a store."""
-
-    added: int
-    unchanged: int
-    rejected: tuple[Rejection, ...]
-    total: int
-
-
-def record_digest(record: RawRecord) -> str:
-    """Digest of a record as read (its id and raw text): the same record read again is
-    recognised before any analysis."""
-    return text_digest(f"{record.id or ''}\x00{record.path or ''}\x00{record.text}")
-
-
-def ingest(inputs: Sequence[str | Path], store: Store, settings: Settings | None = None,
-           progress: ProgressFactory = _no_progress,
-           times: StageTimes | None = None, jobs: int = 1,
-           on_wait: Callable[[str], None] | None = None,
-           search_index: bool = True) -> IngestResult:
-    """Analyse new articles, keep them in the store and bring every layer up to date (and,
-    with `search_index`, its search index: `marsad.search`).
-
-    A record already stored (same id and raw text) is skipped before it is analysed. The store's
-    writer lock is held for the whole call, so two ingests at once run one after the other.
-    Placing is incremental (see `marsad.refresh`): nothing stored before is regrouped.
-    """
-    from collections import deque
-    settings = settings or Settings()
-    with store.writer_lock(on_wait):
-        run_number = store.start_run("ingest")
-        seen = store.known_texts()
-        known_records = store.known_records()
-        added = unchanged = 0
-        rejected: list[Rejection] = []
-        digests: deque[str | None] = deque()
-
-        def fresh(records: Iterable[RawRecord | Rejection]) -> Iterator[RawRecord | Rejection]:
-            nonlocal unchanged
-            for record in records:
-                if isinstance(record, Rejection):
-                    digests.append(None)
-                    yield record
-                    continue
-                digest = record_digest(record)
-                if digest in known_records:
-                    unchanged += 1               # the very same record: not even analysed
-                    continue
-                known_records.add(digest)
-                digests.append(digest)
-                yield record
-
-        items = analyze_records(fresh(read_inputs(inputs, settings)), settings, times, seen,
-                                jobs=jobs)
-        # Each full chunk of stored articles is placed at once: readers (`serve`, `report`)
-        # see a long ingest's articles placed a chunk at a time, not all at its end; the store
-        # ends as a refresh after the last article leaves it (tested).
-        refresher = Refresher(store, settings, progress=progress, times=times)
-        for item in progress(items, "articles"):
-            digest = digests.popleft() if digests else None
-            if isinstance(item, Repeat):
-                unchanged += 1
-                continue
-            if isinstance(item, Rejection):
-                rejected.append(item)
-                store.add_rejection(item)
-                continue
-            try:
-                if store.add(item, digest):
-                    added += 1
-                    refresher.added(item.document.id)
-            except MarsadError as exc:
-                rejection = Rejection(item.document.path or item.document.id, exc.code, str(exc))
-                rejected.append(rejection)
-                store.add_rejection(rejection)
-        refresher.finish()
-        if search_index:
-            started = time.perf_counter()
-            ensure_index(store)              # under the writer lock, after the articles are placed
-            if times is not None:
-                times.add("search index", started)
-        store.finish_run(run_number, added, unchanged, len(rejected))
-        return IngestResult(added, unchanged, tuple(rejected), store.count())
-
-
 def update_grouping(store: Store, settings: Settings, times: StageTimes | None = None, *,
                     complete: bool = True) -> tuple[EventTracker, dict[str, str | None]]:
     """Bring the store's copies and events (only) up to date; return the tracker and the copy
@@ -569,3 +487,11 @@ def analyze_store(store: Store, settings: Settings | None = None,
             refresh(store, settings, progress=progress, times=times)
             ensure_index(store)
     return store_analysis(store, selection)
+
+
+# The store side (ingest, import of articles analysed elsewhere) is in keep.py; imported last,
+# as it builds on the stages above.
+from marsad.pipeline.keep import (IngestResult, ingest, record_digest,  # noqa: E402
+                                  store_outcomes)
+
+__all__ = ["IngestResult", "ingest", "record_digest", "store_outcomes"]
