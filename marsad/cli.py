@@ -204,6 +204,38 @@ def cmd_spark(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_spark_watch(args: argparse.Namespace) -> int:
+    from marsad.spark.session import spark_session
+    from marsad.spark.stream import stream_folder
+    if not Path(args.folder).is_dir():
+        raise UsageError(f"{display_name(args.folder)}: not a folder", "marsad spark-watch FOLDER")
+    out = Path(args.out)
+    db = args.db or str(out / "marsad.sqlite")
+
+    def said(batch: int, files: int, result) -> None:  # type: ignore[no-untyped-def]
+        _report_rejections(result.rejected, args)
+        _say(args, f"marsad spark-watch: batch {batch}, {files} new files: {result.added} "
+                   f"added, {result.unchanged} already stored, {len(result.rejected)} "
+                   f"rejected; {result.total} articles in {db}")
+    session = spark_session(args.master)
+    try:
+        query = stream_folder(args.folder, out, db, _settings(args), session=session,
+                              every=args.every, once=args.once, on_batch=said)
+        _say(args, f"marsad spark-watch: watching {display_name(args.folder)} on "
+                   f"{args.master} into {db}" + ("" if args.once else " (Ctrl-C stops)"))
+        try:
+            query.awaitTermination()
+        except KeyboardInterrupt:
+            query.stop()
+            _say(args, "marsad spark-watch: stopped; stored articles are kept")
+        if query.exception() is not None:
+            raise UsageError(f"the stream failed: {' '.join(str(query.exception()).split())[:300]}",
+                             "see the Spark log; a restart resumes from the checkpoint")
+    finally:
+        session.stop()
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from marsad.spark import load_analyses
     from marsad.store import Store
@@ -425,6 +457,19 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.set_defaults(func=cmd_spark)
 
+    p = sub.add_parser("spark-watch", help="a folder as a live stream on Spark (Structured "
+                       "Streaming)")
+    p.add_argument("folder", metavar="FOLDER", help="folder every Spark node sees (recursive)")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="checkpoint/ and stream/ (Parquet per batch), marsad.sqlite")
+    p.add_argument("--db", metavar="PATH", help="store (default DIR/marsad.sqlite)")
+    p.add_argument("--master", default="local[2]", metavar="URL", help="Spark master")
+    p.add_argument("--every", type=_duration, default=10.0, metavar="DURATION",
+                   help="micro-batch interval (default 10s)")
+    p.add_argument("--once", action="store_true", help="take the files there now, then stop")
+    common(p)
+    p.set_defaults(func=cmd_spark_watch)
+
     p = sub.add_parser("import", help="keep articles analysed by `marsad spark` in a store")
     p.add_argument("dir", metavar="DIR", help="the --out folder of `marsad spark`")
     p.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"store file ({DEFAULT_DB})")
@@ -538,8 +583,8 @@ def _safe_streams() -> None:
 def _doing(args: argparse.Namespace) -> str:
     """What the command was doing, for the last-resort message ("analyze on a.json, b/")."""
     inputs = getattr(args, "inputs", None) or getattr(args, "folders", None) or [
-        getattr(args, "file", None) or
-                                              getattr(args, "db", None)]
+        next((getattr(args, name) for name in ("folder", "dir", "file", "db")
+              if getattr(args, name, None) is not None), None)]
     shown = ", ".join(display_name(str(i)) for i in inputs if i is not None)
     if len(shown) > 200:
         shown = shown[:200] + "..."

@@ -88,3 +88,33 @@ def test_real_news_on_spark_equals_the_embedded_store(tmp_path: Path, spark: Any
     assert len(ours["documents"]) >= 100 and len(ours["mentions"]) > 1000
     for table in TABLES:
         assert theirs[table] == ours[table], table
+
+
+def test_folder_stream_takes_new_files_once_and_equals_embedded(tmp_path: Path, spark: Any,
+                                                                examples_dir: Path,
+                                                                seeds_dir: Path) -> None:
+    import shutil
+    from marsad.spark.stream import stream_folder
+    folder = tmp_path / "in"
+    shutil.copytree(examples_dir / "demo", folder)
+    out, db, embedded = tmp_path / "out", tmp_path / "stream.sqlite", tmp_path / "e.sqlite"
+    batches: list[tuple[int, int, int]] = []
+
+    def take() -> None:
+        query = stream_folder(folder, out, db, SETTINGS, session=spark, once=True,
+                              on_batch=lambda n, files, r: batches.append((n, files, r.added)))
+        query.awaitTermination()
+        assert query.exception() is None
+        with Store(embedded) as store:
+            ingest([folder], store, SETTINGS)
+        assert tables(db) == tables(embedded)
+
+    take()
+    assert batches == [(0, 14, 17)]
+    seed = sorted(seeds_dir.glob("*.txt"))[0]
+    shutil.copy(seed, folder / "zz_new.txt")
+    (folder / ".partial.txt").write_text("نص لم يكتمل", encoding="utf-8")   # hidden: skipped
+    take()                                    # the checkpoint: only the new file is read
+    assert batches[1] == (1, 1, 1)
+    take()                                    # nothing new: no batch at all
+    assert len(batches) == 2

@@ -53,21 +53,35 @@ def write_shards(inputs: Sequence[str | Path], folder: Path, settings: Settings,
 def _line(seq: int, item: RawRecord | Rejection) -> dict[str, Any]:
     if isinstance(item, Rejection):
         return {"seq": seq, "rejection": [item.input, item.code, item.reason]}
-    return {"seq": seq, "digest": record_digest(item), "record": asdict(item)}
+    return {"seq": seq, "record": asdict(item)}
 
 
 def analyze_lines(lines: Iterable[str], settings: Settings) -> Iterator[tuple]:
     """Rows (ROW_SCHEMA) of the shard lines of one partition: the worker's side."""
-    items = (json.loads(line) for line in lines if line.strip())
-    while chunk := list(islice(items, _BATCH)):
-        records = [RawRecord(**item["record"]) for item in chunk if "record" in item]
+    def items() -> Iterator[tuple[int, RawRecord | Rejection]]:
+        for line in lines:
+            if line.strip():
+                item = json.loads(line)
+                if "rejection" in item:
+                    yield item["seq"], Rejection(*item["rejection"])
+                else:
+                    yield item["seq"], RawRecord(**item["record"])
+    yield from analyze_lines_of(items(), settings)
+
+
+def analyze_lines_of(items: Iterable[tuple[int, RawRecord | Rejection]],
+                     settings: Settings) -> Iterator[tuple]:
+    """Rows (ROW_SCHEMA) of numbered records, a batch of articles at a time."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, _BATCH)):
+        records = [item for _, item in chunk if isinstance(item, RawRecord)]
         outcomes = iter(analyze_batch(records, settings)) if records else iter(())
-        for item in chunk:
-            if "rejection" in item:
-                yield (item["seq"], None, None, None, *item["rejection"])
+        for seq, item in chunk:
+            if isinstance(item, Rejection):
+                yield (seq, None, None, None, item.input, item.code, item.reason)
                 continue
             outcome, _times = next(outcomes)
-            yield _row(item["seq"], item["digest"], outcome)
+            yield _row(seq, record_digest(item), outcome)
 
 
 def _row(seq: int, digest: str, outcome: DocumentAnalysis | Rejection) -> tuple:
