@@ -36,7 +36,9 @@ ALLOWED: dict[str, set[str]] = {
     # the live stream: folders polled, batches through pipeline.ingest into the store
     "watch": BASE | {"ingest", "store", "pipeline"},
     "cli": BASE | {"arabic", "ingest", "extract", "group", "explain", "store", "pipeline",
-                   "refresh", "export", "api", "search", "web", "watch", "spark", "__init__"},
+                   "refresh", "export", "api", "search", "web", "cli_live", "__init__"},
+    # the commands of large and live inputs (watch, spark), with cli's helpers
+    "cli_live": BASE | {"ingest", "store", "export", "cli", "watch", "spark"},
     "__init__": {"api"},
 }
 
