@@ -41,8 +41,12 @@ from marsad.refresh import Grouping, needs_refresh, refresh, with_copies
 from marsad.search import ensure_index
 from marsad.store import Store, text_digest
 from marsad.store.reads import Selection
+from marsad.store.sqlite import KnownTexts
 from marsad.types import (Analysis, Document, DocumentAnalysis, Event, Mention, Quote,
                           RawRecord, Rejection, Story)
+
+# ids taken so far -> text digest: a dict, or the store's own (looked up as asked)
+Seen = dict[str, str] | KnownTexts
 
 DOCUMENT_STAGES = ("clean", "sentences", "entities", "quotes", "quantities")
 COLLECTION_STAGES = ("duplicates", "events", "linking", "summaries", "comparisons")
@@ -263,7 +267,7 @@ def _finished(batch: list[RawRecord | Rejection], future: Future | None
 
 def analyze_records(records: Iterable[RawRecord | Rejection], settings: Settings,
                     times: StageTimes | None = None,
-                    seen: dict[str, str] | None = None, jobs: int = 1,
+                    seen: Seen | None = None, jobs: int = 1,
                     ) -> Iterator[DocumentAnalysis | Rejection | Repeat]:
     """Map `analyze_record` over records, turning every failure into a Rejection.
 
@@ -280,7 +284,7 @@ def analyze_records(records: Iterable[RawRecord | Rejection], settings: Settings
     return unique_analyses(outcomes(), seen if seen is not None else {})
 
 
-def unique_analyses(outcomes: Iterable[DocumentAnalysis | Rejection], seen: dict[str, str]
+def unique_analyses(outcomes: Iterable[DocumentAnalysis | Rejection], seen: Seen
                     ) -> Iterator[DocumentAnalysis | Rejection | Repeat]:
     """Each analysis under the id it gets in the store (`seen`: id -> text digest of the
     articles taken so far, updated): a repeat becomes a Repeat, an id clash a Rejection or a
@@ -304,7 +308,7 @@ def unique_analyses(outcomes: Iterable[DocumentAnalysis | Rejection], seen: dict
         yield analysis
 
 
-def _unique_id(document: Document, seen: dict[str, str]) -> str | Rejection | None:
+def _unique_id(document: Document, seen: Seen) -> str | Rejection | None:
     """The id this document gets: its own, a disambiguated file id, None for a repeat."""
     taken = seen.get(document.id)
     if taken is None:

@@ -225,15 +225,17 @@ class Store(StoreReads):
                              "WHERE seq=?", (time.time(), added, unchanged, rejected, run))
 
     # ------------------------------------------------------------- documents
-    def known_texts(self) -> dict[str, str]:
-        """id -> text digest of every stored article (to tell repeats from id clashes)."""
-        return {row[0]: row[1] for row in self._db.execute("SELECT id, text_sha1 FROM documents")}
+    def known_texts(self) -> "KnownTexts":
+        """id -> text digest of the stored articles (to tell repeats from id clashes), looked
+        up in the store as asked: an ingest of a few articles into a store of millions does not
+        read every id first."""
+        return KnownTexts(self._db)
 
-    def known_records(self) -> set[str]:
-        """Digests of the records as read (`record_digest`) of every stored article, so a
-        repeat is skipped before any analysis."""
-        return {row[0] for row in self._db.execute(
-            "SELECT raw_sha1 FROM documents WHERE raw_sha1 IS NOT NULL")}
+    def known_records(self) -> "KnownRecords":
+        """Digests of the records as read (`record_digest`) of the stored articles, so a repeat
+        is skipped before any analysis (looked up through an index, made once)."""
+        self._db.execute("CREATE INDEX IF NOT EXISTS documents_raw ON documents(raw_sha1)")
+        return KnownRecords(self._db)
 
     def add(self, analysis: DocumentAnalysis, record_sha1: str | None = None) -> bool:
         """Store one analysed article with its per-article layers; False when the same article
@@ -465,3 +467,40 @@ class Store(StoreReads):
         """Inside the caller's transaction."""
         self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                          (key, json.dumps(value, ensure_ascii=False)))
+
+
+class KnownTexts:
+    """The mapping `known_texts` returns: the store's ids, and those this run added."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._added: dict[str, str] = {}
+
+    def get(self, doc_id: str, default: str | None = None) -> str | None:
+        if doc_id in self._added:
+            return self._added[doc_id]
+        row = self._db.execute("SELECT text_sha1 FROM documents WHERE id=?", (doc_id,)).fetchone()
+        return row[0] if row else default
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, str) and self.get(doc_id) is not None
+
+    def __setitem__(self, doc_id: str, digest: str) -> None:
+        self._added[doc_id] = digest
+
+
+class KnownRecords:
+    """The set `known_records` returns: the store's record digests, and this run's."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._added: set[str] = set()
+
+    def __contains__(self, digest: object) -> bool:
+        if digest in self._added:
+            return True
+        return self._db.execute("SELECT 1 FROM documents WHERE raw_sha1=? LIMIT 1",
+                                (digest,)).fetchone() is not None
+
+    def add(self, digest: str) -> None:
+        self._added.add(digest)
