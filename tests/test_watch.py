@@ -172,3 +172,41 @@ def test_watch_refuses_what_is_not_a_folder(tmp_path: Path) -> None:
                            "--db", str(tmp_path / "s.sqlite")], capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 2 and "not a folder" in done.stderr
+
+
+def test_feeds_are_polled_when_due_and_their_stored_entries_skipped(tmp_path: Path) -> None:
+    import http.server
+    import threading
+    items = "".join(f"<item><title>{a['title']}</title><guid>{a['id']}</guid><description>"
+                    f"{a['text']}</description></item>" for a in map(article, range(3)))
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "feed.rss").write_text(
+        f'<?xml version="1.0" encoding="utf-8"?><rss><channel><title>واس</title>{items}'
+        "</channel></rss>", encoding="utf-8")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(*args, directory=str(tmp_path / "site"), **kwargs)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/feed.rss"
+    clock = Clock()
+    (tmp_path / "drop").mkdir()
+    try:
+        with Store(tmp_path / "s.sqlite") as store:
+            watcher = Watcher([tmp_path / "drop"], store, SETTINGS, feeds=[url], every=600,
+                              clock=clock)
+            first = watcher.cycle()
+            assert first.feeds == 1 and first.result is not None and first.result.added == 3
+            assert watcher.cycle().result is None            # not due again yet
+            clock.now += 601
+            again = watcher.cycle()
+            assert again.result is not None
+            assert (again.result.added, again.result.unchanged) == (0, 3)
+            assert store.count() == 3
+    finally:
+        server.shutdown()
