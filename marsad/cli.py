@@ -121,6 +121,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         result = ingest(_inputs(args), store, _settings(args), _progress_factory(args.quiet),
                         jobs=args.jobs, on_wait=lambda message: print(f"marsad: {message}",
                                                                       file=sys.stderr))
+    return _ingested(result, args)
+
+
+def _ingested(result, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    """Say what an ingest (or import) did; its exit code (1 when nothing was processed)."""
     _report_rejections(result.rejected, args)
     _say(args, f"{result.added} added, {result.unchanged} already stored, "
                f"{len(result.rejected)} rejected; {result.total} articles in {args.db}")

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from marsad.cli import (DEFAULT_DB, EXIT_NOTHING, EXIT_OK, _inputs, _progress_factory,
+from marsad.cli import (DEFAULT_DB, EXIT_OK, _ingested, _inputs, _progress_factory,
                         _report_rejections, _say, _settings)
 from marsad.errors import UsageError
 from marsad.ingest.paths import display_name
@@ -125,13 +125,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from marsad.store import Store
     with Store(args.db) as store:
         result = load_analyses(args.dir, store, _settings(args), _progress_factory(args.quiet))
-    _report_rejections(result.rejected, args)
-    _say(args, f"{result.added} added, {result.unchanged} already stored, "
-               f"{len(result.rejected)} rejected; {result.total} articles in {args.db}")
-    if result.added + result.unchanged == 0:
-        print("marsad: no article could be processed", file=sys.stderr)
-        return EXIT_NOTHING
-    return EXIT_OK
+    return _ingested(result, args)
 
 
 def add_parsers(sub: argparse._SubParsersAction, *, common: Callable, inputs: Callable,
