@@ -107,6 +107,11 @@ def run_spark(inputs: Sequence[str | Path], out: str | Path, settings: Settings 
     spark = session or spark_session(master)
     if records:
         lines = spark.sparkContext.textFile(str(shards_dir), minPartitions=shards)
+        tasks = 2 * spark.sparkContext.defaultParallelism
+        if shards < tasks:
+            # A small input: spread its lines over every core (each line carries its seq, and
+            # the output is sorted by it, so the order of partitions does not matter).
+            lines = lines.repartition(min(tasks, records))
         rows = lines.mapPartitions(lambda part: analyze_lines(part, settings))
         frame = spark.createDataFrame(rows, ROW_SCHEMA)
         # Range-partitioned by seq and sorted: the part files hold the input in order.
