@@ -207,3 +207,15 @@ def test_folder_is_read_recursively_in_order_skipping_hidden(tmp_path: Path) -> 
 def test_unknown_extension_with_html_is_read_as_html(tmp_path: Path) -> None:
     record = only(read(write(tmp_path / "saved.php", ARTICLE_PAGE)))
     assert isinstance(record, RawRecord) and record.title and BODY in record.text
+
+
+def test_json_array_after_a_no_break_space_is_read(tmp_path: Path) -> None:
+    """Found by fuzzing: Python strips U+00A0 as space, JSON does not; the array was then handed
+    on with it in front and the reader failed into its last handler (E_STAGE)."""
+    path = write(tmp_path / "nbsp.json", "\u00a0" + json.dumps([{"id": "a", "text": BODY}],
+                                                              ensure_ascii=False))
+    record = only(read(path))
+    assert isinstance(record, RawRecord) and record.text == BODY
+    broken = write(tmp_path / "broken.json", b'\xff["[\xff\xe9')
+    rejection = only(read(broken))
+    assert isinstance(rejection, Rejection) and rejection.code == E_JSON

@@ -256,7 +256,9 @@ def _read_json(source: Source, settings: Settings) -> Iterator[RawRecord | Rejec
     if source.size is not None and source.size <= limit:
         text = _decode_text(_read_whole(source, settings), name)
         if text.lstrip()[:1] == "[":
-            yield from _records_of(iter_array(text, limit), name, stem, "#")
+            # str.lstrip also strips what JSON does not call space (a no-break space, found by
+            # fuzzing): the array is read from its "[" on
+            yield from _records_of(iter_array(text.lstrip(), limit), name, stem, "#")
             return
         try:
             parsed = parse_record(text)
