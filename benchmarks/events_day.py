@@ -21,36 +21,21 @@ import sqlite3
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from crash_watch import split_day  # noqa: E402
 from grouping import bcubed, pairwise  # noqa: E402
 
 from marsad.pipeline import ingest  # noqa: E402
 from marsad.settings import Settings  # noqa: E402
 from marsad.store import Store  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "data"
 GOLD = ROOT / "benchmarks" / "gold" / "events_2015-07-23.jsonl"
 RESULTS = ROOT / "benchmarks" / "results"
-
-
-def day_files(day: str, folder: Path, batch: int) -> list[Path]:
-    with zipfile.ZipFile(SHARED / "saudinewsnet-more" / f"{day}.zip") as archive:
-        records = [r for name in sorted(archive.namelist()) if name.endswith(".json")
-                   for r in json.loads(archive.read(name))]
-    folder.mkdir(parents=True)
-    files = []
-    for n in range(0, len(records), batch):
-        path = folder / f"part-{n // batch:04d}.jsonl"
-        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"
-                                for r in records[n:n + batch]), encoding="utf-8")
-        files.append(path)
-    return files
 
 
 def partition(db: Path) -> tuple[dict[str, str], dict[str, str]]:
@@ -83,7 +68,7 @@ def main() -> int:
     result: dict = {"benchmark": "events_day", "gold": GOLD.name, "split": args.split,
                     "labelled": len(half), "batch": args.batch, "systems": {}}
     with tempfile.TemporaryDirectory(prefix="marsad-events-day-") as tmp:
-        files = day_files("2015-07-23", Path(tmp) / "files", args.batch)
+        files = split_day("2015-07-23", Path(tmp) / "files", args.batch, None)
         one, many = Path(tmp) / "one.sqlite", Path(tmp) / "many.sqlite"
         started = time.perf_counter()
         with Store(one) as store:

@@ -16,13 +16,12 @@ from pathlib import Path
 from marsad.errors import E_BINARY, E_FEED, E_NOT_FOUND, E_TOO_LARGE, InputError, UsageError
 from marsad.ingest.encoding import binary_reason
 from marsad.ingest.feeds import looks_like_feed, read_feed
-from marsad.ingest.html import decode_html, parse_html
+from marsad.ingest.html import decode_served, parse_html
 from marsad.ingest.textsafe import safe_text
 from marsad.settings import Settings
 from marsad.types import RawRecord, Rejection
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.I)
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 TIMEOUT_S = 30.0
 USER_AGENT = "marsad (Arabic news analysis; +https://github.com/marsad)"
 
@@ -63,8 +62,7 @@ def read_url(url: str, settings: Settings) -> Iterator[RawRecord | Rejection]:
         if looks_like_feed(head) or "rss" in content_type or "atom" in content_type:
             yield from read_feed(data, name, _stem(url))
             return
-        charset = _CHARSET.search(content_type)
-        html = safe_text(decode_html(data, name, charset.group(1) if charset else None))
+        html = safe_text(decode_served(data, name, content_type))
         record = parse_html(html, name, _stem(url))
         yield replace(record, url=record.url or name, path=name,
                       metadata={**record.metadata, "fetched": name})

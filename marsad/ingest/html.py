@@ -58,6 +58,16 @@ def decode_html(data: bytes, name: str, declared: str | None = None) -> str:
         raise
 
 
+_HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+
+
+def decode_served(data: bytes, name: str, content_type: str) -> str:
+    """A page as an HTTP server (or a WARC record) served it: `decode_html` with the charset
+    of its Content-Type header as the declaration."""
+    charset = _HTTP_CHARSET.search(content_type or "")
+    return decode_html(data, name, charset.group(1) if charset else None)
+
+
 def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

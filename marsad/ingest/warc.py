@@ -12,19 +12,17 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import zlib
 from contextlib import contextmanager, redirect_stderr
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from marsad.errors import E_TOO_LARGE, E_WARC, InputError
-from marsad.ingest.html import decode_html, parse_html
+from marsad.ingest.html import decode_served, parse_html
 from marsad.ingest.textsafe import safe_text
 from marsad.types import RawRecord, Rejection
 
 WARC_SUFFIXES = frozenset({".warc"})
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 _PAGE_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -124,8 +122,7 @@ def _record(record: Any, data: bytes, content_type: str, where: str, fallback_id
     if len(data) > limit:
         raise InputError(where, f"the archived page is above {limit:,} bytes "
                          "(max_record_bytes)", code=E_TOO_LARGE)
-    charset = _CHARSET.search(content_type)
-    html = safe_text(decode_html(data, where, charset.group(1) if charset else None))
+    html = safe_text(decode_served(data, where, content_type))
     page = parse_html(html, where, fallback_id)
     uri = record.rec_headers.get_header("WARC-Target-URI")
     captured = record.rec_headers.get_header("WARC-Date")

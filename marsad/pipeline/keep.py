@@ -9,6 +9,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from marsad.errors import MarsadError
 from marsad.ingest import read_inputs
@@ -49,40 +50,41 @@ def ingest(inputs: Sequence[str | Path], store: Store, settings: Settings | None
     writer lock is held for the whole call, so two ingests at once run one after the other.
     Placing is incremental (see `marsad.refresh`): nothing stored before is regrouped.
     """
-    from collections import deque
     settings = settings or Settings()
     with store.writer_lock(on_wait):
         run_number = store.start_run("ingest")
-        seen = store.known_texts()
-        known_records = store.known_records()
-        unchanged = 0
-        digests: deque[str | None] = deque()
-
-        def fresh(records: Iterable[RawRecord | Rejection]) -> Iterator[RawRecord | Rejection]:
-            nonlocal unchanged
-            for record in records:
-                if isinstance(record, Rejection):
-                    digests.append(None)
-                    yield record
-                    continue
-                digest = record_digest(record)
-                if digest in known_records:
-                    unchanged += 1               # the very same record: not even analysed
-                    continue
-                known_records.add(digest)
-                digests.append(digest)
-                yield record
-
-        items = analyze_records(fresh(read_inputs(inputs, settings)), settings, times, seen,
+        unseen = _Unseen(store.known_records())
+        records = ((None if isinstance(r, Rejection) else record_digest(r), r)
+                   for r in read_inputs(inputs, settings))
+        items = analyze_records(unseen(records), settings, times, store.known_texts(),
                                 jobs=jobs)
-        return _keep(zip(items, _popping(digests)), store, settings, progress, times,
-                     run_number, unchanged_before=lambda: unchanged, search_index=search_index)
+        return _keep(zip(items, unseen.digests()), store, settings, progress, times,
+                     run_number, unchanged_before=lambda: unseen.skipped,
+                     search_index=search_index)
 
 
-def _popping(digests: "deque[str | None]") -> Iterator[str | None]:
-    """The digest of each analysed item, in order (filled by the reading as it goes)."""
-    while True:
-        yield digests.popleft() if digests else None
+class _Unseen:
+    """The items whose record digest the store does not hold yet (a repeat is skipped before
+    any analysis and counted), their digests queued in order for the store."""
+
+    def __init__(self, known: Any) -> None:
+        self.known, self.skipped = known, 0
+        self._queue: deque[str | None] = deque()
+
+    def __call__(self, pairs: Iterable[tuple[str | None, Any]]) -> Iterator[Any]:
+        for digest, item in pairs:
+            if digest is not None:
+                if digest in self.known:
+                    self.skipped += 1           # the very same record: not even analysed
+                    continue
+                self.known.add(digest)
+            self._queue.append(digest)
+            yield item
+
+    def digests(self) -> Iterator[str | None]:
+        """The digest of each item let through, in order (queued as the reading goes)."""
+        while True:
+            yield self._queue.popleft() if self._queue else None
 
 
 def store_outcomes(outcomes: Iterable[tuple[str | None, DocumentAnalysis | Rejection]],
@@ -95,24 +97,11 @@ def store_outcomes(outcomes: Iterable[tuple[str | None, DocumentAnalysis | Rejec
     settings = settings or Settings()
     with store.writer_lock():
         run_number = store.start_run("import")
-        seen = store.known_texts()
-        known_records = store.known_records()
-        skipped = 0
-        digests: deque[str | None] = deque()
-
-        def fresh() -> Iterator[tuple[RawRecord | Rejection, DocumentAnalysis | Rejection]]:
-            nonlocal skipped
-            for digest, outcome in outcomes:
-                if digest is not None and digest in known_records:
-                    skipped += 1
-                    continue
-                if digest is not None:
-                    known_records.add(digest)
-                digests.append(digest)
-                yield outcome
-        items = unique_analyses(fresh(), seen)  # type: ignore[arg-type]
-        return _keep(zip(items, _popping(digests)), store, settings, progress, times,
-                     run_number, unchanged_before=lambda: skipped, search_index=search_index)
+        unseen = _Unseen(store.known_records())
+        items = unique_analyses(unseen(outcomes), store.known_texts())
+        return _keep(zip(items, unseen.digests()), store, settings, progress, times,
+                     run_number, unchanged_before=lambda: unseen.skipped,
+                     search_index=search_index)
 
 
 def _keep(items: Iterable[tuple[DocumentAnalysis | Rejection | Repeat, str | None]],

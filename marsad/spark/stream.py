@@ -14,14 +14,13 @@ contract): use `marsad watch` for folders whose files grow.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 from marsad.ingest.readers import read_file
-from marsad.pipeline import IngestResult, store_outcomes
+from marsad.pipeline import store_outcomes
 from marsad.settings import Settings
 from marsad.spark.batch import ROW_SCHEMA, analyze_lines_of
 from marsad.spark.load import analysis_rows
@@ -36,13 +35,13 @@ def local_path(uri: str) -> Path:
     return Path(unquote(parsed.path) if parsed.scheme in ("file", "") else uri)
 
 
-def analyze_files(rows: Iterable[Any], ranks: dict[str, int],
+def analyze_files(paths: Iterable[str], ranks: dict[str, int],
                   settings: Settings) -> Iterator[tuple]:
-    """ROW_SCHEMA rows of the files of one partition (a worker's side)."""
+    """ROW_SCHEMA rows of the files (URIs) of one partition (a worker's side)."""
     def items() -> Iterator[tuple[int, Any]]:
-        for row in rows:
-            base = ranks[row.path] * _PER_FILE
-            for index, item in enumerate(read_file(local_path(row.path), settings)):
+        for path in paths:
+            base = ranks[path] * _PER_FILE
+            for index, item in enumerate(read_file(local_path(path), settings)):
                 yield base + index, item
     yield from analyze_lines_of(items(), settings)
 
@@ -64,7 +63,8 @@ def stream_folder(folder: str | Path, out: str | Path, db: str | Path,
             return
         ranks = {path: rank for rank, path in enumerate(paths)}
         target = out / "stream" / f"batch-{batch_id:09d}"
-        rows = frame.rdd.repartition(min(len(paths), 64)).mapPartitions(
+        # the batch's file names are on the driver already: spread them, not the frame again
+        rows = session.sparkContext.parallelize(paths, min(len(paths), 64)).mapPartitions(
             lambda part: analyze_files(part, ranks, settings))
         # overwrite: a batch replayed after a crash rewrites its own output only
         session.createDataFrame(rows, ROW_SCHEMA).orderBy("seq").write.mode(
@@ -79,12 +79,3 @@ def stream_folder(folder: str | Path, out: str | Path, db: str | Path,
     writer = writer.trigger(availableNow=True) if once else writer.trigger(
         processingTime=f"{every:g} seconds")
     return writer.start()
-
-
-def reset(out: str | Path) -> None:
-    """Forget which files the stream took (its next start takes the folder again)."""
-    for part in ("checkpoint", "stream"):
-        shutil.rmtree(Path(out) / part, ignore_errors=True)
-
-
-__all__ = ["IngestResult", "stream_folder", "reset", "local_path"]
